@@ -1,0 +1,101 @@
+// The one error catalogue. Every failure a client can see has a stable code here, with its HTTP
+// status and a message. Codes are grouped by area (REQUEST_, AUTH_, MARKET_, ORDER_, LEDGER_, ...).
+// docs/errors.md is generated from this table and a test keeps the two in sync.
+
+export interface ErrorDefinition {
+  readonly httpStatus: number;
+  readonly message: string;
+}
+
+export const errorCatalogue = {
+  // Request shape
+  REQUEST_MALFORMED_JSON: { httpStatus: 400, message: 'The request body is not valid JSON.' },
+  REQUEST_VALIDATION_FAILED: { httpStatus: 400, message: 'The request does not match the schema of this route.' },
+  REQUEST_BODY_TOO_LARGE: { httpStatus: 413, message: 'The request body exceeds the size limit.' },
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, message: 'The content type is not supported; send application/json.' },
+  REQUEST_NOT_FOUND: { httpStatus: 404, message: 'No route matches this method and path.' },
+  REQUEST_METHOD_NOT_ALLOWED: { httpStatus: 405, message: 'The method is not allowed on this path.' },
+  REQUEST_BATCH_TOO_LARGE: { httpStatus: 400, message: 'The batch holds more items than allowed.' },
+  REQUEST_RATE_LIMITED: { httpStatus: 429, message: 'Too many requests; slow down.' },
+  REQUEST_IDEMPOTENCY_CONFLICT: { httpStatus: 409, message: 'The idempotency key was already used with a different request.' },
+  // Decimal amounts at the edge
+  DECIMAL_NOT_A_STRING: { httpStatus: 400, message: 'Amounts and prices are decimal strings, not numbers.' },
+  DECIMAL_MALFORMED: { httpStatus: 400, message: 'The decimal string is malformed (no exponent, sign, spaces or leading zeros).' },
+  DECIMAL_TOO_PRECISE: { httpStatus: 400, message: 'The decimal has more fraction digits than the asset or market allows.' },
+  DECIMAL_NEGATIVE: { httpStatus: 400, message: 'The value must not be negative.' },
+  DECIMAL_TOO_LARGE: { httpStatus: 400, message: 'The value is larger than allowed.' },
+  // Authentication and authorisation
+  AUTH_REQUIRED: { httpStatus: 401, message: 'Authentication is required.' },
+  AUTH_INVALID_API_KEY: { httpStatus: 401, message: 'The API key is unknown, revoked or expired.' },
+  AUTH_INVALID_SIGNATURE: { httpStatus: 401, message: 'The request signature does not match.' },
+  AUTH_TIMESTAMP_OUT_OF_WINDOW: { httpStatus: 401, message: 'The request timestamp is outside the receive window.' },
+  AUTH_REPLAYED_REQUEST: { httpStatus: 401, message: 'This signed request was already received.' },
+  AUTH_FORBIDDEN: { httpStatus: 403, message: 'The principal lacks the permission for this action.' },
+  // Markets and assets
+  MARKET_UNKNOWN: { httpStatus: 404, message: 'The market does not exist.' },
+  MARKET_HALTED: { httpStatus: 409, message: 'The market is halted.' },
+  MARKET_CANCEL_ONLY: { httpStatus: 409, message: 'The market accepts cancels only.' },
+  MARKET_ALREADY_EXISTS: { httpStatus: 409, message: 'A market with this symbol already exists.' },
+  MARKET_INVALID_PARAMETERS: { httpStatus: 400, message: 'The market parameters are inconsistent.' },
+  ASSET_UNKNOWN: { httpStatus: 404, message: 'The asset does not exist.' },
+  // Orders
+  ORDER_PRICE_NOT_ON_TICK: { httpStatus: 400, message: 'The price is not a multiple of the tick size.' },
+  ORDER_QUANTITY_NOT_ON_LOT: { httpStatus: 400, message: 'The quantity is not a multiple of the lot size.' },
+  ORDER_QUANTITY_TOO_SMALL: { httpStatus: 400, message: 'The quantity is below the market minimum.' },
+  ORDER_QUANTITY_TOO_LARGE: { httpStatus: 400, message: 'The quantity is above the market maximum.' },
+  ORDER_NOTIONAL_TOO_SMALL: { httpStatus: 400, message: 'The order value is below the market minimum notional.' },
+  ORDER_PRICE_OUT_OF_BAND: { httpStatus: 400, message: 'The price is outside the allowed band around the reference price.' },
+  ORDER_PRICE_REQUIRED: { httpStatus: 400, message: 'A limit order needs a price.' },
+  ORDER_PRICE_NOT_ALLOWED: { httpStatus: 400, message: 'A market order takes no price.' },
+  ORDER_INVALID_TIME_IN_FORCE: { httpStatus: 400, message: 'This time in force is not allowed for this order type.' },
+  ORDER_POST_ONLY_WOULD_TAKE: { httpStatus: 409, message: 'The post-only order would have matched immediately.' },
+  ORDER_FILL_OR_KILL_UNFILLABLE: { httpStatus: 409, message: 'The fill-or-kill order cannot be filled completely.' },
+  ORDER_NO_LIQUIDITY: { httpStatus: 409, message: 'The market order found no liquidity within its protection price.' },
+  ORDER_NO_REFERENCE_PRICE: { httpStatus: 409, message: 'The market has no reference price to protect a market order.' },
+  ORDER_UNKNOWN: { httpStatus: 404, message: 'The order does not exist or is not yours.' },
+  ORDER_NOT_OPEN: { httpStatus: 409, message: 'The order is no longer open.' },
+  ORDER_DUPLICATE_CLIENT_ID: { httpStatus: 409, message: 'An order with this client order id exists with different parameters.' },
+  ORDER_OPEN_ORDERS_LIMIT: { httpStatus: 409, message: 'The account has reached its open-order limit.' },
+  ORDER_AMEND_NO_CHANGE: { httpStatus: 400, message: 'The amendment changes nothing.' },
+  ORDER_AMEND_NOT_ALLOWED: { httpStatus: 409, message: 'This order cannot be amended that way.' },
+  ORDER_BOOK_FULL: { httpStatus: 503, message: 'The order book is at capacity.' },
+  // Ledger and balances
+  LEDGER_INSUFFICIENT_FUNDS: { httpStatus: 409, message: 'The available balance is insufficient.' },
+  LEDGER_AMOUNT_INVALID: { httpStatus: 400, message: 'The amount must be positive.' },
+  LEDGER_ACCOUNT_UNKNOWN: { httpStatus: 404, message: 'The ledger account does not exist.' },
+  // Users and keys
+  USER_UNKNOWN: { httpStatus: 404, message: 'The user does not exist.' },
+  USER_ALREADY_EXISTS: { httpStatus: 409, message: 'A user with this e-mail already exists.' },
+  USER_DISABLED: { httpStatus: 403, message: 'The user is disabled.' },
+  // Service state
+  SERVICE_NOT_READY: { httpStatus: 503, message: 'The service is starting or recovering; retry shortly.' },
+  SERVICE_OVERLOADED: { httpStatus: 503, message: 'The service is overloaded; retry shortly.' },
+  SERVICE_UNAVAILABLE: { httpStatus: 503, message: 'A dependency is unavailable; retry shortly.' },
+  INTERNAL_ERROR: { httpStatus: 500, message: 'An internal error occurred; it has been logged.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(errorCatalogue, value);
+}
+
+/** A typed, expected failure. Thrown at the edges (HTTP, CLI); the domain returns codes instead. */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: Record<string, unknown>,
+    message?: string,
+  ) {
+    super(message ?? errorCatalogue[code].message);
+  }
+  get httpStatus(): number {
+    return errorCatalogue[this.code].httpStatus;
+  }
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId?: string };
+}
