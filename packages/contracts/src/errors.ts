@@ -18,6 +18,7 @@ export const errorCatalogue = {
   REQUEST_BATCH_TOO_LARGE: { httpStatus: 400, message: 'The batch holds more items than allowed.' },
   REQUEST_RATE_LIMITED: { httpStatus: 429, message: 'Too many requests; slow down.' },
   REQUEST_IDEMPOTENCY_CONFLICT: { httpStatus: 409, message: 'The idempotency key was already used with a different request.' },
+  REQUEST_MALFORMED: { httpStatus: 400, message: 'The request is malformed (URL, headers or framing).' },
   // Decimal amounts at the edge
   DECIMAL_NOT_A_STRING: { httpStatus: 400, message: 'Amounts and prices are decimal strings, not numbers.' },
   DECIMAL_MALFORMED: { httpStatus: 400, message: 'The decimal string is malformed (no exponent, sign, spaces or leading zeros).' },
@@ -67,6 +68,10 @@ export const errorCatalogue = {
   USER_UNKNOWN: { httpStatus: 404, message: 'The user does not exist.' },
   USER_ALREADY_EXISTS: { httpStatus: 409, message: 'A user with this e-mail already exists.' },
   USER_DISABLED: { httpStatus: 403, message: 'The user is disabled.' },
+  USER_INVALID_PARAMETERS: { httpStatus: 400, message: 'The user parameters are invalid (e-mail, roles or fee tier).' },
+  API_KEY_UNKNOWN: { httpStatus: 404, message: 'The API key does not exist or is not yours.' },
+  API_KEY_LIMIT_REACHED: { httpStatus: 409, message: 'The user has reached the maximum number of active API keys.' },
+  API_KEY_INVALID_PARAMETERS: { httpStatus: 400, message: 'The API key parameters are invalid (scopes, IP allow-list, label or expiry).' },
   // Service state
   SERVICE_NOT_READY: { httpStatus: 503, message: 'The service is starting or recovering; retry shortly.' },
   SERVICE_OVERLOADED: { httpStatus: 503, message: 'The service is overloaded; retry shortly.' },

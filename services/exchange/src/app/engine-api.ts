@@ -1,0 +1,31 @@
+// What the rest of the platform sees of the exchange engine: submit a command and wait until it is
+// durable and applied, or follow the stream of committed commands in journal order.
+
+import type { CommandResult, ExchangeCommand } from '../domain/types.ts';
+import type { ExchangeState } from '../domain/state.ts';
+
+export interface CommittedCommand {
+  /** Journal sequence: the total order of everything the engine ever did. */
+  sequence: bigint;
+  timestampMs: number;
+  command: ExchangeCommand;
+  result: CommandResult;
+}
+
+export type CommittedListener = (batch: readonly CommittedCommand[]) => void;
+
+export interface ExchangeEngineApi {
+  /** Resolves once the command is durable in the journal and applied; never before. */
+  submit(command: ExchangeCommand): Promise<CommittedCommand>;
+  /** Same, for many commands journalled in one group commit (batch place / cancel). */
+  submitMany(commands: readonly ExchangeCommand[]): Promise<CommittedCommand[]>;
+  /**
+   * Listeners run synchronously after each applied batch, in journal order, including batches
+   * replayed at start-up after `fromSequence`. They must not throw and must not block.
+   */
+  subscribe(listener: CommittedListener): () => void;
+  /** Read-only view for queries (books, balances, open orders). Never mutate it. */
+  readonly state: ExchangeState;
+  readonly lastAppliedSequence: bigint;
+  readonly ready: boolean;
+}

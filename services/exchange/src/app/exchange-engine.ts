@@ -1,0 +1,189 @@
+// The engine: sequencer + journal + core + fan-out, in the style of LMAX and exchange-core.
+//
+// submit() runs the command through the core at once (the core is deterministic and single
+// threaded, so enqueue order is execution order) and journals it in the same synchronous step.
+// Nothing leaves the engine until the journal says the command is durable: the reply, the events
+// to listeners, the acknowledgement. A refused command changed nothing, so it is answered at once
+// and not journalled. If a flush ever fails, the in-memory state is ahead of the journal: the engine
+// declares itself fatal and the process must restart, recovering by snapshot + replay.
+
+import { assert, type Clock } from '@parite/kernel';
+import { ServiceError } from '@parite/contracts';
+import type { Journal } from '@parite/journal';
+import { ExchangeCore } from '../domain/exchange-core.ts';
+import type { ExchangeState } from '../domain/state.ts';
+import type { ExchangeCommand } from '../domain/types.ts';
+import { decodeCommand, encodeCommand } from './command-codec.ts';
+import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
+import { SnapshotScheduler, type EngineSnapshotStore } from './snapshot-scheduler.ts';
+
+/** Commands in one submitMany (one group-commit entry set). */
+export const submitBatchMax = 100;
+/** Commands applied and waiting for durability; beyond it new commands are shed (SERVICE_OVERLOADED). */
+export const pendingCommandsMax = 50_000;
+
+export interface ExchangeEngineOptions {
+  journal: Journal;
+  snapshots: EngineSnapshotStore;
+  clock: Clock;
+  bookKind?: 'fast' | 'naive';
+  /** Take a snapshot after this many journalled commands (0 disables). */
+  snapshotEveryCommands?: number;
+  /** Called when the engine can no longer guarantee durability; the process should exit. */
+  onFatal?: (error: unknown) => void;
+  /** Called when a listener throws; the engine goes on (the listener's owner must repair itself). */
+  onListenerError?: (error: unknown) => void;
+  checkInvariants?: boolean;
+}
+
+export class ExchangeEngine implements ExchangeEngineApi {
+  private core: ExchangeCore;
+  private readonly listeners = new Set<CommittedListener>();
+  /** Applied but not yet durable, in sequence order. */
+  private readonly undelivered: CommittedCommand[] = [];
+  private lastTimestampMs = 0;
+  private appliedSequence = 0n;
+  private deliveredSequence = 0n;
+  private isReady = false;
+  private fatalError: unknown = undefined;
+  private readonly snapshotScheduler: SnapshotScheduler;
+
+  constructor(private readonly options: ExchangeEngineOptions) {
+    this.core = new ExchangeCore({ bookKind: options.bookKind ?? 'fast', checkInvariants: options.checkInvariants });
+    this.snapshotScheduler = new SnapshotScheduler(options.snapshots, options.journal,
+      options.snapshotEveryCommands ?? 100_000);
+  }
+
+  get state(): ExchangeState {
+    return this.core.state;
+  }
+
+  get lastAppliedSequence(): bigint {
+    return this.appliedSequence;
+  }
+
+  get ready(): boolean {
+    return this.isReady && this.fatalError === undefined;
+  }
+
+  subscribe(listener: CommittedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Recovery: latest snapshot, then every journal record after it, delivered to listeners too. */
+  async start(): Promise<void> {
+    await this.options.journal.open();
+    const restored = await this.snapshotScheduler.loadLatest(this.options.bookKind ?? 'fast');
+    if (restored !== undefined) {
+      this.core = new ExchangeCore({ checkInvariants: this.options.checkInvariants }, restored.state);
+      this.appliedSequence = restored.sequence;
+      this.deliveredSequence = restored.sequence;
+      this.lastTimestampMs = restored.state.lastTimestampMs;
+    }
+    for await (const records of this.options.journal.read(this.appliedSequence)) {
+      const batch: CommittedCommand[] = [];
+      for (const record of records) {
+        assert(record.sequence === this.appliedSequence + 1n, 'journal replay must be contiguous');
+        const command = decodeCommand(record.payload);
+        const result = this.core.execute(command, record.timestampMs);
+        this.appliedSequence = record.sequence;
+        this.lastTimestampMs = Math.max(this.lastTimestampMs, record.timestampMs);
+        batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result });
+      }
+      this.deliveredSequence = this.appliedSequence;
+      this.deliver(batch);
+    }
+    this.core.state.ledger.assertInvariants();
+    this.isReady = true;
+  }
+
+  async submit(command: ExchangeCommand): Promise<CommittedCommand> {
+    const [committed] = await this.submitMany([command]);
+    assert(committed !== undefined, 'one command gives one result');
+    return committed;
+  }
+
+  submitMany(commands: readonly ExchangeCommand[]): Promise<CommittedCommand[]> {
+    if (this.fatalError !== undefined) return Promise.reject(new ServiceError('SERVICE_UNAVAILABLE'));
+    if (!this.isReady) return Promise.reject(new ServiceError('SERVICE_NOT_READY'));
+    if (commands.length === 0) return Promise.resolve([]);
+    if (commands.length > submitBatchMax) return Promise.reject(new ServiceError('REQUEST_BATCH_TOO_LARGE'));
+    if (this.options.journal.metrics().pendingEntryCount + commands.length > pendingCommandsMax) {
+      return Promise.reject(new ServiceError('SERVICE_OVERLOADED'));
+    }
+    const timestampMs = Math.max(this.options.clock.nowMs(), this.lastTimestampMs);
+    this.lastTimestampMs = timestampMs;
+    const outcomes: CommittedCommand[] = [];
+    const accepted: { command: ExchangeCommand; outcome: CommittedCommand }[] = [];
+    for (const command of commands) {
+      const result = this.core.execute(command, timestampMs);
+      const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result };
+      outcomes.push(outcome);
+      if (result.code === 'OK') accepted.push({ command, outcome });
+    }
+    if (accepted.length === 0) return Promise.resolve(outcomes);
+    const enqueued = this.options.journal.enqueue(
+      accepted.map(({ command }) => ({ timestampMs, payload: encodeCommand(command) })));
+    // The commands were already applied: a journal that refuses them now leaves memory ahead of disk.
+    if (enqueued.status !== 'enqueued') {
+      this.fail(enqueued.status === 'failed' ? enqueued.error : new Error('journal overloaded after apply'));
+      return Promise.reject(new ServiceError('SERVICE_UNAVAILABLE'));
+    }
+    accepted.forEach(({ outcome }, index) => {
+      outcome.sequence = enqueued.firstSequence + BigInt(index);
+      this.undelivered.push(outcome);
+    });
+    this.appliedSequence = enqueued.lastSequence;
+    this.snapshotScheduler.maybeSnapshot(this.core.state, this.appliedSequence, enqueued.durable);
+    return enqueued.durable.then(
+      (durableSequence) => {
+        this.deliverUpTo(durableSequence);
+        return outcomes;
+      },
+      (error: unknown) => {
+        this.fail(error);
+        throw new ServiceError('SERVICE_UNAVAILABLE');
+      },
+    );
+  }
+
+  private deliverUpTo(durableSequence: bigint): void {
+    if (durableSequence <= this.deliveredSequence) return;
+    let count = 0;
+    while (count < this.undelivered.length && (this.undelivered[count] as CommittedCommand).sequence <= durableSequence) {
+      count++;
+    }
+    const batch = this.undelivered.splice(0, count);
+    this.deliveredSequence = durableSequence;
+    this.deliver(batch);
+  }
+
+  private deliver(batch: readonly CommittedCommand[]): void {
+    if (batch.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(batch);
+      } catch (error) {
+        // A listener bug must not stop the engine; the listener's own owner logs and repairs it.
+        this.options.onListenerError?.(error);
+      }
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.fatalError !== undefined) return;
+    this.fatalError = error ?? new Error('journal failure');
+    this.options.onFatal?.(this.fatalError);
+  }
+
+  /** Writes a final snapshot once everything applied is durable; then closes the journal. */
+  async stop(): Promise<void> {
+    this.isReady = false;
+    if (this.fatalError === undefined && this.appliedSequence > 0n) {
+      await this.snapshotScheduler.snapshotNow(this.core.state, this.appliedSequence);
+    }
+    await this.snapshotScheduler.idle();
+    await this.options.journal.close();
+  }
+}

@@ -1,0 +1,67 @@
+// Periodic snapshots bound recovery time. The state is captured synchronously (it must match one
+// sequence exactly) but saved only after that sequence is durable in the journal: a snapshot ahead
+// of the journal would describe commands that a crash could still lose.
+
+import { assert } from '@parite/kernel';
+import type { Journal } from '@parite/journal';
+import type { ExchangeState } from '../domain/state.ts';
+import { decodeSnapshot, encodeSnapshot, restoreSnapshot, takeSnapshot } from '../domain/state-codec.ts';
+
+export interface EngineSnapshotStore {
+  save(sequence: bigint, data: Uint8Array): Promise<void>;
+  loadLatest(): Promise<{ sequence: bigint; data: Uint8Array } | undefined>;
+}
+
+/** How long shutdown waits for the journal to make the last commands durable. */
+export const durableWaitMsMax = 10_000;
+
+export class SnapshotScheduler {
+  private lastSnapshotSequence = 0n;
+  private inFlight: Promise<void> = Promise.resolve();
+  private busy = false;
+
+  constructor(
+    private readonly store: EngineSnapshotStore,
+    private readonly journal: Journal,
+    private readonly everyCommands: number,
+  ) {}
+
+  async loadLatest(bookKind: 'fast' | 'naive'): Promise<{ sequence: bigint; state: ExchangeState } | undefined> {
+    const latest = await this.store.loadLatest();
+    if (latest === undefined) return undefined;
+    const snapshot = decodeSnapshot(latest.data);
+    assert(snapshot.bookKind === bookKind || snapshot.bookKind !== undefined, 'snapshot without book kind');
+    this.lastSnapshotSequence = latest.sequence;
+    return { sequence: latest.sequence, state: restoreSnapshot({ ...snapshot, bookKind }) };
+  }
+
+  maybeSnapshot(state: ExchangeState, sequence: bigint, durable: Promise<bigint>): void {
+    if (this.everyCommands <= 0 || this.busy) return;
+    if (sequence - this.lastSnapshotSequence < BigInt(this.everyCommands)) return;
+    this.busy = true;
+    const data = encodeSnapshot(takeSnapshot(state));
+    this.lastSnapshotSequence = sequence;
+    this.inFlight = durable.then(() => this.store.save(sequence, data)).catch(() => {
+      // A failed snapshot costs only recovery time; the journal still holds everything.
+    }).finally(() => {
+      this.busy = false;
+    });
+  }
+
+  async snapshotNow(state: ExchangeState, sequence: bigint): Promise<void> {
+    await this.inFlight;
+    if (sequence === this.lastSnapshotSequence) return;
+    const data = encodeSnapshot(takeSnapshot(state));
+    const deadline = Date.now() + durableWaitMsMax;
+    while (this.journal.lastSequence < sequence && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    if (this.journal.lastSequence < sequence) return;
+    await this.store.save(sequence, data);
+    this.lastSnapshotSequence = sequence;
+  }
+
+  idle(): Promise<void> {
+    return this.inFlight;
+  }
+}

@@ -1,0 +1,111 @@
+// Snapshots and state hashes. A snapshot is the whole core state in canonical order (sorted ids,
+// insertion order where eviction depends on it), so "snapshot then replay" and "replay from zero"
+// can be compared by hash: exchange-core's persistence test, kept as an invariant here.
+
+import { assert, jsonParseWithBigint, jsonStringifyWithBigint, sha256Hex, StateHasher } from '@parite/kernel';
+import { restoreOrderBook, type BookSnapshot } from '@parite/matching';
+import type { LedgerAccount } from './ledger.ts';
+import { quotePerLotTick } from './markets.ts';
+import { ExchangeState, type ClientOrderIdEntry, type OrderRecord } from './state.ts';
+import type { AssetSpec, MarketSpec } from './types.ts';
+
+export const snapshotFormatVersion = 1;
+
+interface SnapshotMarket {
+  spec: MarketSpec;
+  lastTradeTicks: number | null;
+  referenceTicks: number | null;
+  book: BookSnapshot;
+}
+
+export interface CoreSnapshot {
+  version: typeof snapshotFormatVersion;
+  bookKind: 'fast' | 'naive';
+  counters: { nextAssetId: number; nextMarketId: number; nextOrderId: number; nextTradeId: number;
+    nextPostingId: number; lastTimestampMs: number };
+  assets: AssetSpec[];
+  markets: SnapshotMarket[];
+  accounts: LedgerAccount[];
+  orders: OrderRecord[];
+  feeTiers: [ownerId: number, feeTier: number][];
+  clientOrderIds: ClientOrderIdEntry[];
+  transferIds: [transferId: string, postingId: number][];
+}
+
+export function takeSnapshot(state: ExchangeState): CoreSnapshot {
+  return {
+    version: snapshotFormatVersion,
+    bookKind: state.bookKind,
+    counters: {
+      nextAssetId: state.nextAssetId, nextMarketId: state.nextMarketId, nextOrderId: state.nextOrderId,
+      nextTradeId: state.nextTradeId, nextPostingId: state.nextPostingId, lastTimestampMs: state.lastTimestampMs,
+    },
+    assets: [...state.assets.values()].map((asset) => ({ ...asset })),
+    markets: [...state.markets.values()].map((market) => ({
+      spec: structuredClone(market.spec), lastTradeTicks: market.lastTradeTicks ?? null,
+      referenceTicks: market.referenceTicks ?? null, book: market.book.snapshot(),
+    })),
+    accounts: state.ledger.sortedAccounts().map((account) => ({ ...account })),
+    orders: [...state.orders.values()].sort((left, right) => left.view.orderId - right.view.orderId)
+      .map((record) => structuredClone(record)),
+    feeTiers: [...state.users.entries()].filter(([, user]) => user.feeTier !== 0)
+      .map(([ownerId, user]): [number, number] => [ownerId, user.feeTier]).sort((left, right) => left[0] - right[0]),
+    clientOrderIds: [...state.clientOrderIds.values()].map((entry) => ({ ...entry })),
+    transferIds: [...state.transferIds.entries()],
+  };
+}
+
+export function restoreSnapshot(snapshot: CoreSnapshot): ExchangeState {
+  assert(snapshot.version === snapshotFormatVersion, `unknown snapshot version ${String(snapshot.version)}`);
+  const state = new ExchangeState(snapshot.bookKind);
+  Object.assign(state, snapshot.counters);
+  for (const asset of snapshot.assets) {
+    state.assets.set(asset.assetId, { ...asset });
+    state.assetByCode.set(asset.code, state.assets.get(asset.assetId) as AssetSpec);
+  }
+  for (const entry of snapshot.markets) restoreMarket(state, entry);
+  for (const account of snapshot.accounts) state.ledger.restoreAccount(account);
+  for (const record of snapshot.orders) {
+    const copy = structuredClone(record);
+    state.orders.set(copy.view.orderId, copy);
+    const user = state.user(copy.view.ownerId);
+    user.openOrderIds.add(copy.view.orderId);
+    user.openOrdersByMarket.set(copy.view.marketId, (user.openOrdersByMarket.get(copy.view.marketId) ?? 0) + 1);
+  }
+  for (const [ownerId, feeTier] of snapshot.feeTiers) state.user(ownerId).feeTier = feeTier;
+  for (const entry of snapshot.clientOrderIds) state.clientOrderIds.set(entry.key, { ...entry });
+  for (const [transferId, postingId] of snapshot.transferIds) state.transferIds.set(transferId, postingId);
+  return state;
+}
+
+function restoreMarket(state: ExchangeState, entry: SnapshotMarket): void {
+  const spec = structuredClone(entry.spec);
+  const base = state.assets.get(spec.baseAssetId);
+  const quote = state.assets.get(spec.quoteAssetId);
+  assert(base !== undefined && quote !== undefined, 'snapshot market refers to an unknown asset');
+  const market = {
+    spec, base, quote, quotePerLotTickUnits: quotePerLotTick(base, spec) ?? 0n,
+    book: restoreOrderBook(state.bookKind, entry.book),
+    lastTradeTicks: entry.lastTradeTicks ?? undefined, referenceTicks: entry.referenceTicks ?? undefined,
+  };
+  state.markets.set(spec.marketId, market);
+  state.marketBySymbol.set(spec.symbol, market);
+}
+
+export function encodeSnapshot(snapshot: CoreSnapshot): Uint8Array {
+  return new TextEncoder().encode(jsonStringifyWithBigint(snapshot));
+}
+
+export function decodeSnapshot(data: Uint8Array): CoreSnapshot {
+  return jsonParseWithBigint(new TextDecoder().decode(data)) as CoreSnapshot;
+}
+
+/** One hash over the whole state; books contribute their own canonical hash. */
+export function stateHash(state: ExchangeState): string {
+  const snapshot = takeSnapshot(state);
+  const hasher = new StateHasher();
+  for (const market of state.markets.values()) hasher.add(market.spec.marketId).add(market.book.stateHash());
+  const withoutBooks = { ...snapshot, bookKind: undefined, markets: snapshot.markets.map((market) => ({ ...market, book: undefined })) };
+  hasher.add(sha256Hex(jsonStringifyWithBigint(withoutBooks)));
+  return hasher.digestHex();
+}

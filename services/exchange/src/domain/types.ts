@@ -1,0 +1,223 @@
+// Commands, events and specifications of the exchange core: the contract between the pure state
+// machine (this folder) and everything around it (journal, HTTP, WebSocket, projections).
+// Amounts are bigint minor units; book prices and quantities are safe-integer ticks and lots.
+
+import type { ErrorCode } from '@parite/contracts';
+import type { DoneReason, SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
+
+export type { DoneReason, SelfTradePrevention, Side, TimeInForce };
+
+/** Ledger owners that are not users. User owner ids are >= 1. */
+export const SystemOwner = {
+  /** The outside world: deposits are credited from it, withdrawals debited to it. */
+  External: 0,
+  /** Trading fees collected by the exchange. */
+  Fees: -1,
+  /** The bank's liquidity accounts (FX conversions in a later issue). */
+  Liquidity: -2,
+} as const;
+
+export interface AssetSpec {
+  assetId: number;
+  code: string;
+  /** Digits after the decimal point of one minor unit (BTC 8: 1 unit = 1 satoshi). */
+  scale: number;
+}
+
+export const MarketStatus = { Open: 'open', Halted: 'halted', CancelOnly: 'cancel-only' } as const;
+export type MarketStatus = (typeof MarketStatus)[keyof typeof MarketStatus];
+
+export interface FeeRate {
+  makerFeePpm: number;
+  takerFeePpm: number;
+}
+
+export interface MarketParameters {
+  /** Price step in quote minor units per one whole base unit. */
+  tickSizeUnits: bigint;
+  /** Quantity step in base minor units. */
+  lotSizeUnits: bigint;
+  quantityMinLots: number;
+  quantityMaxLots: number;
+  /** Smallest order value in quote minor units. */
+  notionalMinUnits: bigint;
+  /** Limit prices must stay within +/- this many parts per million of the reference price. */
+  priceBandPpm: number;
+  /** Market orders trade no further than this from the best opposite price. */
+  marketSlippageMaxPpm: number;
+  status: MarketStatus;
+  /** Fee rates by user fee tier; tier 0 is the default, a tier beyond the list uses the last. */
+  feeTiers: FeeRate[];
+  /** Resting orders one user may keep in this market. */
+  openOrdersPerUserMax: number;
+}
+
+export interface MarketSpec extends MarketParameters {
+  marketId: number;
+  symbol: string;
+  baseAssetId: number;
+  quoteAssetId: number;
+  /** Bumped by every parameter change, so clients can tell which rules applied. */
+  version: number;
+}
+
+export const OrderType = { Limit: 'limit', Market: 'market' } as const;
+export type OrderType = (typeof OrderType)[keyof typeof OrderType];
+
+// ---- Commands ---------------------------------------------------------------------------------
+
+export interface AssetCreateCommand {
+  kind: 'asset.create';
+  code: string;
+  scale: number;
+}
+
+export interface MarketCreateCommand {
+  kind: 'market.create';
+  symbol: string;
+  baseAssetCode: string;
+  quoteAssetCode: string;
+  parameters: MarketParameters;
+}
+
+export interface MarketUpdateCommand {
+  kind: 'market.update';
+  symbol: string;
+  /** Only the named parameters change. Tick and lot sizes change only when the book is empty. */
+  parameters: Partial<MarketParameters>;
+}
+
+export interface ReferencePriceSetCommand {
+  kind: 'market.reference-price';
+  symbol: string;
+  priceUnits: bigint;
+}
+
+export interface UserSetCommand {
+  kind: 'user.set';
+  ownerId: number;
+  feeTier: number;
+}
+
+/** Moves funds between two owners' accounts in one asset: deposits, withdrawals, adjustments. */
+export interface TransferCommand {
+  kind: 'ledger.transfer';
+  /** Idempotency key: a repeated transfer id changes nothing and returns the original result. */
+  transferId: string;
+  debitOwnerId: number;
+  creditOwnerId: number;
+  assetCode: string;
+  amountUnits: bigint;
+  reason: string;
+}
+
+export interface OrderPlaceCommand {
+  kind: 'order.place';
+  ownerId: number;
+  symbol: string;
+  clientOrderId: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  /** Quote minor units per one whole base unit; absent for market orders. */
+  priceUnits: bigint | undefined;
+  /** Base minor units. */
+  quantityUnits: bigint;
+  selfTradePrevention: SelfTradePrevention;
+}
+
+export interface OrderCancelCommand {
+  kind: 'order.cancel';
+  ownerId: number;
+  symbol: string;
+  /** Exactly one of orderId / clientOrderId. */
+  orderId: number | undefined;
+  clientOrderId: string | undefined;
+}
+
+export interface OrderAmendCommand {
+  kind: 'order.amend';
+  ownerId: number;
+  symbol: string;
+  orderId: number;
+  /** New limit price; absent keeps the price. */
+  priceUnits: bigint | undefined;
+  /** New remaining quantity; absent keeps it. */
+  quantityUnits: bigint | undefined;
+}
+
+export interface OrderCancelAllCommand {
+  kind: 'order.cancel-all';
+  ownerId: number;
+  /** Absent cancels in every market. */
+  symbol: string | undefined;
+}
+
+export type ExchangeCommand =
+  | AssetCreateCommand
+  | MarketCreateCommand
+  | MarketUpdateCommand
+  | ReferencePriceSetCommand
+  | UserSetCommand
+  | TransferCommand
+  | OrderPlaceCommand
+  | OrderCancelCommand
+  | OrderAmendCommand
+  | OrderCancelAllCommand;
+
+// ---- Events -----------------------------------------------------------------------------------
+
+export interface OrderView {
+  orderId: number;
+  clientOrderId: string;
+  ownerId: number;
+  marketId: number;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  priceTicks: number;
+  quantityLots: number;
+  filledLots: number;
+  /** Quote minor units paid or received so far (excluding fees). */
+  filledQuoteUnits: bigint;
+  feeUnits: bigint;
+  createdAtMs: number;
+}
+
+export type ExchangeEvent =
+  | { type: 'asset.created'; asset: AssetSpec }
+  | { type: 'market.created'; market: MarketSpec }
+  | { type: 'market.updated'; market: MarketSpec }
+  | { type: 'market.reference-price-set'; marketId: number; priceTicks: number }
+  | { type: 'user.updated'; ownerId: number; feeTier: number }
+  | { type: 'order.accepted'; order: OrderView; holdUnits: bigint; holdAssetId: number }
+  | { type: 'order.rested'; orderId: number; ownerId: number; marketId: number; priceTicks: number; remainingLots: number }
+  | { type: 'order.amended'; orderId: number; ownerId: number; marketId: number; priceTicks: number; quantityLots: number;
+      remainingLots: number; priorityKept: boolean }
+  | { type: 'order.reduced'; orderId: number; ownerId: number; marketId: number; reducedByLots: number; remainingLots: number }
+  | { type: 'order.done'; orderId: number; ownerId: number; marketId: number; reason: DoneReason; filledLots: number;
+      remainingLots: number; filledQuoteUnits: bigint; feeUnits: bigint }
+  | { type: 'trade.executed'; tradeId: number; marketId: number; symbol: string; priceTicks: number; quantityLots: number;
+      quoteUnits: bigint; baseUnits: bigint; takerSide: Side; makerOrderId: number; makerOwnerId: number;
+      takerOrderId: number; takerOwnerId: number; makerFeeUnits: bigint; takerFeeUnits: bigint }
+  | { type: 'ledger.posted'; postingId: number; reference: string; legs: LedgerLeg[] }
+  | { type: 'balance.changed'; ownerId: number; assetId: number; balanceUnits: bigint; heldUnits: bigint };
+
+export interface LedgerLeg {
+  debitOwnerId: number;
+  creditOwnerId: number;
+  assetId: number;
+  amountUnits: bigint;
+}
+
+export type ResultCode = 'OK' | ErrorCode;
+
+export interface CommandResult {
+  code: ResultCode;
+  events: ExchangeEvent[];
+  /** Command-specific reply data (order id, transfer echo, ...). */
+  reply?: Record<string, unknown>;
+}
