@@ -1,0 +1,157 @@
+// File adapter: append-only segment files on one node's local disk.
+//
+// A flush is one positional write of the whole batch buffer then one fdatasync, both through the
+// async fs API (libuv thread pool) so the event loop keeps accepting commands, which pile up for
+// the next flush. A batch never straddles two segments: a segment is rolled before a batch that
+// would push it past segmentBytesMax, and the new file's directory entry is fsynced before any
+// record in it is acknowledged. Layout: <directory>/segments/<first sequence, 20 digits>.seg.
+// Single process per directory: nothing here locks the directory against a second writer.
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assert, assertSafeInteger } from '@parite/kernel';
+import { JournalCorruptError } from './errors.ts';
+import { GroupCommitJournal } from './group-commit-journal.ts';
+import type { JournalLimits, JournalRecord } from './journal-port.ts';
+import { encodeFlush, recordSizeBytes } from './record-format.ts';
+import { fsyncDirectory, segmentFileName, SegmentCursor, writeFully } from './segment-files.ts';
+import { recoverSegments } from './segment-recovery.ts';
+import { SegmentState } from './segment-state.ts';
+
+export const defaultSegmentBytesMax = 64 * 1024 * 1024;
+
+export interface FileJournalOptions {
+  readonly directory: string;
+  readonly limits?: Partial<JournalLimits>;
+  /** A segment is rolled before it would grow past this; must hold one full flush. */
+  readonly segmentBytesMax?: number;
+  /** Reports a torn tail cut off at open (it was never acknowledged). */
+  readonly onTruncate?: (path: string, offset: number, reason: string) => void;
+}
+
+export class FileJournal extends GroupCommitJournal {
+  private readonly segmentsDirectory: string;
+  private readonly segmentBytesMax: number;
+  private segments: SegmentState[] = [];
+  private writer: FileHandle | undefined;
+
+  constructor(private readonly options: FileJournalOptions) {
+    super(options.limits);
+    this.segmentsDirectory = join(options.directory, 'segments');
+    this.segmentBytesMax = options.segmentBytesMax ?? defaultSegmentBytesMax;
+    assertSafeInteger(this.segmentBytesMax, 'segmentBytesMax');
+    assert(this.segmentBytesMax >= this.limits.flushBytesMax, 'segmentBytesMax must hold one full flush');
+  }
+
+  /** Segment count, for operators and tests. */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  protected async recover(): Promise<bigint> {
+    await mkdir(this.segmentsDirectory, { recursive: true });
+    await fsyncDirectory(this.options.directory);
+    await fsyncDirectory(this.segmentsDirectory);
+    this.segments = await recoverSegments({
+      segmentsDirectory: this.segmentsDirectory,
+      payloadBytesMax: this.limits.payloadBytesMax,
+      ...(this.options.onTruncate === undefined ? {} : { onTruncate: this.options.onTruncate }),
+    });
+    const last = this.segments[this.segments.length - 1];
+    if (last === undefined) return (await this.createSegment(1n)).lastSequence;
+    this.writer = await open(last.path, 'r+');
+    return last.lastSequence;
+  }
+
+  protected async flushRecords(records: readonly JournalRecord[]): Promise<void> {
+    const first = records[0];
+    assert(first !== undefined, 'a flush has records');
+    const buffer = encodeFlush(records);
+    // Pair assertion with the group committer's byte count, which segmentBytesMax was checked against.
+    assert(buffer.byteLength <= this.limits.flushBytesMax, 'a flush fits flushBytesMax');
+    let segment = this.currentSegment();
+    assert(first.sequence === segment.lastSequence + 1n, 'the flush continues the current segment');
+    if (segment.sizeBytes > 0 && segment.sizeBytes + buffer.byteLength > this.segmentBytesMax) {
+      segment = await this.rollSegment(first.sequence);
+    }
+    const writer = this.writer;
+    assert(writer !== undefined, 'the journal is open');
+    await writeFully(writer, buffer, segment.sizeBytes);
+    await writer.datasync();
+    // Only now may readers see the records: sizeBytes is the durable extent.
+    let offset = segment.sizeBytes;
+    for (const record of records) {
+      const sizeBytes = recordSizeBytes(record.payload.byteLength);
+      segment.noteRecord(record.sequence, offset, sizeBytes);
+      offset += sizeBytes;
+    }
+  }
+
+  protected async *readDurable(afterSequence: bigint, batchMax: number, endSequence: bigint): AsyncIterable<JournalRecord[]> {
+    let next = afterSequence + 1n;
+    let batch: JournalRecord[] = [];
+    for (let index = this.findSegment(next); next <= endSequence; index++) {
+      const segment = this.segments[index];
+      assert(segment !== undefined && segment.firstSequence <= next && next <= segment.lastSequence, 'a durable sequence is in a segment');
+      const start = segment.seek(next);
+      const handle = await open(segment.path, 'r');
+      try {
+        const range = { startOffset: start.offset, endOffset: segment.sizeBytes, firstSequence: start.sequence };
+        const cursor = new SegmentCursor(handle, segment.path, range, this.limits.payloadBytesMax);
+        for (let chunk = await cursor.nextChunk(); chunk !== undefined && next <= endSequence; chunk = await cursor.nextChunk()) {
+          for (const { record } of chunk) {
+            if (record.sequence < next || record.sequence > endSequence) continue;
+            batch.push(record);
+            next++;
+            if (batch.length === batchMax) {
+              yield batch;
+              batch = [];
+            }
+          }
+        }
+        if (cursor.failure !== undefined) throw new JournalCorruptError(cursor.failure.reason, `${segment.path}@${cursor.failure.offset}`);
+      } finally {
+        await handle.close();
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  protected async release(): Promise<void> {
+    await this.writer?.close();
+    this.writer = undefined;
+  }
+
+  private currentSegment(): SegmentState {
+    const segment = this.segments[this.segments.length - 1];
+    assert(segment !== undefined, 'the journal has a segment once open');
+    return segment;
+  }
+
+  private async rollSegment(firstSequence: bigint): Promise<SegmentState> {
+    await this.writer?.close();
+    this.writer = undefined;
+    return this.createSegment(firstSequence);
+  }
+
+  private async createSegment(firstSequence: bigint): Promise<SegmentState> {
+    const segment = new SegmentState(join(this.segmentsDirectory, segmentFileName(firstSequence)), firstSequence);
+    this.writer = await open(segment.path, 'wx');
+    await fsyncDirectory(this.segmentsDirectory);
+    this.segments.push(segment);
+    return segment;
+  }
+
+  /** Index of the segment holding `sequence` (or the last segment when it is beyond the end). */
+  private findSegment(sequence: bigint): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      const segment = this.segments[middle];
+      assert(segment !== undefined, 'middle is in range');
+      if (segment.firstSequence <= sequence) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+}

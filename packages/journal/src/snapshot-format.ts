@@ -1,0 +1,38 @@
+// Snapshot file format, little-endian: magic "PRTSNAP1" (8 bytes), sequence u64, dataBytes u64,
+// SHA-256 (32 bytes) of the first 24 header bytes followed by the data, then the data. SHA-256
+// rather than CRC-32: a snapshot is large and read rarely, and its check must not collide.
+import { createHash } from 'node:crypto';
+import type { Snapshot } from './snapshot-store.ts';
+
+const magic = Buffer.from('PRTSNAP1', 'latin1');
+const sequenceOffset = 8;
+const dataBytesOffset = 16;
+const digestOffset = 24;
+const digestBytes = 32;
+export const snapshotHeaderBytes = digestOffset + digestBytes;
+
+function digest(fields: Uint8Array, data: Uint8Array): Buffer {
+  return createHash('sha256').update(fields).update(data).digest();
+}
+
+export function encodeSnapshotHeader(sequence: bigint, data: Uint8Array): Buffer {
+  const header = Buffer.alloc(snapshotHeaderBytes);
+  magic.copy(header, 0);
+  header.writeBigUInt64LE(sequence, sequenceOffset);
+  header.writeBigUInt64LE(BigInt(data.byteLength), dataBytesOffset);
+  digest(header.subarray(0, digestOffset), data).copy(header, digestOffset);
+  return header;
+}
+
+/** The snapshot in `file`, or why it cannot be trusted. */
+export function decodeSnapshot(file: Buffer): Snapshot | string {
+  if (file.byteLength < snapshotHeaderBytes) return 'shorter than a snapshot header';
+  if (!file.subarray(0, magic.byteLength).equals(magic)) return 'bad magic';
+  const dataBytes = file.readBigUInt64LE(dataBytesOffset);
+  const heldBytes = file.byteLength - snapshotHeaderBytes;
+  if (dataBytes !== BigInt(heldBytes)) return `header says ${dataBytes} data bytes, file holds ${heldBytes}`;
+  const data = file.subarray(snapshotHeaderBytes);
+  const expected = file.subarray(digestOffset, snapshotHeaderBytes);
+  if (!digest(file.subarray(0, digestOffset), data).equals(expected)) return 'checksum mismatch';
+  return { sequence: file.readBigUInt64LE(sequenceOffset), data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}

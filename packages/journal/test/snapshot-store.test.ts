@@ -1,0 +1,94 @@
+// Snapshot stores: the newest intact snapshot wins, a damaged one falls back to an older one, and
+// only the last snapshotsRetainedMax are kept.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ensureJournalSchema,
+  FileSnapshotStore,
+  MemorySnapshotStore,
+  PostgresSnapshotStore,
+  type SnapshotStore,
+} from '../src/index.ts';
+import { freshDatabase, realServices } from './real-services.ts';
+
+const state = (sequence: number): Uint8Array => new TextEncoder().encode(`state at ${sequence}: ${'s'.repeat(sequence)}`);
+
+async function assertLatest(store: SnapshotStore, sequence: number): Promise<void> {
+  const latest = await store.loadLatest();
+  assert.equal(latest?.sequence, BigInt(sequence));
+  assert.deepEqual(Buffer.from(latest?.data ?? []), Buffer.from(state(sequence)));
+}
+
+async function withDirectory(body: (directory: string) => Promise<void>): Promise<void> {
+  const directory = await mkdtemp(join(tmpdir(), 'parite-snapshots-'));
+  try {
+    await body(join(directory, 'snapshots'));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+const snapshotFile = (directory: string, sequence: number): string => join(directory, `${String(sequence).padStart(20, '0')}.snap`);
+
+test('file snapshots: none at first, then the latest', () => withDirectory(async (directory) => {
+  const store = new FileSnapshotStore({ directory });
+  assert.equal(await store.loadLatest(), undefined);
+  for (const sequence of [10, 20, 30]) await store.save(BigInt(sequence), state(sequence));
+  await assertLatest(store, 30);
+  await assertLatest(new FileSnapshotStore({ directory }), 30);
+}));
+
+test('file snapshots: a damaged or truncated newest snapshot falls back to the previous one', () => withDirectory(async (directory) => {
+  const corrupt: string[] = [];
+  const store = new FileSnapshotStore({ directory, onCorrupt: (location) => corrupt.push(location) });
+  for (const sequence of [10, 20, 30]) await store.save(BigInt(sequence), state(sequence));
+  const newest = await readFile(snapshotFile(directory, 30));
+  newest[newest.byteLength - 3] = (newest[newest.byteLength - 3] ?? 0) ^ 0x10;
+  await writeFile(snapshotFile(directory, 30), newest);
+  await assertLatest(store, 20);
+  assert.deepEqual(corrupt, [snapshotFile(directory, 30)]);
+  const second = await readFile(snapshotFile(directory, 20));
+  await writeFile(snapshotFile(directory, 20), second.subarray(0, second.byteLength - 1));
+  await assertLatest(store, 10);
+}));
+
+test('file snapshots: only the last snapshotsRetainedMax are kept, and stale temporary files go', () => withDirectory(async (directory) => {
+  const store = new FileSnapshotStore({ directory, snapshotsRetainedMax: 2 });
+  await store.save(1n, state(1));
+  await writeFile(join(directory, `${'9'.padStart(20, '0')}.snap.tmp`), 'a save that crashed before its rename');
+  for (const sequence of [2, 3, 4, 5]) await store.save(BigInt(sequence), state(sequence));
+  assert.deepEqual((await readdir(directory)).sort(), [4, 5].map((sequence) => `${String(sequence).padStart(20, '0')}.snap`));
+  await assertLatest(store, 5);
+}));
+
+test('memory snapshots: latest and retention', async () => {
+  const store = new MemorySnapshotStore(2);
+  assert.equal(await store.loadLatest(), undefined);
+  for (const sequence of [3, 1, 2]) await store.save(BigInt(sequence), state(sequence));
+  await assertLatest(store, 3);
+  assert.deepEqual(store.snapshots.map((snapshot) => snapshot.sequence), [2n, 3n]);
+});
+
+if (realServices) {
+  test('postgres snapshots: latest, damaged newest falls back, retention', async () => {
+    const { sql, drop } = await freshDatabase();
+    try {
+      await ensureJournalSchema(sql);
+      const corrupt: string[] = [];
+      const store = new PostgresSnapshotStore({ sql, snapshotsRetainedMax: 3, onCorrupt: (location) => corrupt.push(location) });
+      assert.equal(await store.loadLatest(), undefined);
+      for (const sequence of [1, 2, 3, 4, 5]) await store.save(BigInt(sequence), state(sequence));
+      await assertLatest(store, 5);
+      const rows = await sql`select sequence::text as sequence_text from snapshots order by sequence`;
+      assert.deepEqual(rows.map((row) => row.sequence_text), ['3', '4', '5']);
+      await sql`update snapshots set data = ${Buffer.from('tampered')} where sequence = 5`;
+      await assertLatest(store, 4);
+      assert.deepEqual(corrupt, ['snapshots#5']);
+    } finally {
+      await drop();
+    }
+  });
+}
