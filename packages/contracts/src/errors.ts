@@ -72,6 +72,16 @@ export const errorCatalogue = {
   API_KEY_UNKNOWN: { httpStatus: 404, message: 'The API key does not exist or is not yours.' },
   API_KEY_LIMIT_REACHED: { httpStatus: 409, message: 'The user has reached the maximum number of active API keys.' },
   API_KEY_INVALID_PARAMETERS: { httpStatus: 400, message: 'The API key parameters are invalid (scopes, IP allow-list, label or expiry).' },
+  // WebSocket protocol (replies on the socket; the HTTP status only documents the class of failure)
+  WS_MESSAGE_INVALID: { httpStatus: 400, message: 'The WebSocket message is not a valid JSON request of this protocol.' },
+  WS_MESSAGE_TOO_LARGE: { httpStatus: 413, message: 'The WebSocket message exceeds the size limit.' },
+  WS_UNKNOWN_OPERATION: { httpStatus: 400, message: 'The WebSocket operation is unknown.' },
+  WS_UNKNOWN_CHANNEL: { httpStatus: 400, message: 'The WebSocket channel is unknown.' },
+  WS_TOO_MANY_SUBSCRIPTIONS: { httpStatus: 409, message: 'The connection holds the maximum number of subscriptions.' },
+  WS_RATE_LIMITED: { httpStatus: 429, message: 'Too many WebSocket messages; slow down.' },
+  WS_TOO_MANY_PENDING: { httpStatus: 429, message: 'Too many operations in progress on this connection.' },
+  WS_BACKPRESSURE: { httpStatus: 503, message: 'The connection was closed because it did not read its messages fast enough.' },
+  WS_TOO_MANY_CONNECTIONS: { httpStatus: 503, message: 'The server holds the maximum number of WebSocket connections.' },
   // Service state
   SERVICE_NOT_READY: { httpStatus: 503, message: 'The service is starting or recovering; retry shortly.' },
   SERVICE_OVERLOADED: { httpStatus: 503, message: 'The service is overloaded; retry shortly.' },

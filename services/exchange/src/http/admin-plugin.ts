@@ -1,0 +1,140 @@
+// Operator routes: markets and assets changed at runtime, reference prices, ledger transfers
+// (funding and adjustments). Each action is recorded in the audit log twice: the intent before it
+// runs, and the outcome after, so a crash between the two still leaves the attempt on record.
+
+import { Type } from '@sinclair/typebox';
+import { ServiceError, type AuditRecorder } from '@parite/contracts';
+import type { HttpPlugin, Principal } from '@parite/http';
+import type { ExchangeEngineApi } from '../app/engine-api.ts';
+import type { ExchangeCommand, MarketParameters } from '../domain/types.ts';
+import { marketOf, parseUnits, publicSymbol, throwIfRefused } from './edge.ts';
+import { Symbol } from './schemas.ts';
+
+export interface AdminPluginOptions {
+  engine: ExchangeEngineApi;
+  audit: AuditRecorder;
+}
+
+const Decimal = Type.String({ minLength: 1, maxLength: 40 });
+const Ppm = Type.Integer({ minimum: 0, maximum: 999_999 });
+const FeeTier = Type.Object({ makerFeePpm: Ppm, takerFeePpm: Ppm }, { additionalProperties: false });
+const Status = Type.Union([Type.Literal('open'), Type.Literal('halted'), Type.Literal('cancel-only')]);
+
+const MarketParametersBody = Type.Object({
+  tickSize: Decimal, lotSize: Decimal, quantityMinLots: Type.Integer({ minimum: 1 }),
+  quantityMaxLots: Type.Integer({ minimum: 1 }), notionalMin: Decimal, priceBandPpm: Ppm,
+  marketSlippageMaxPpm: Ppm, status: Status, feeTiers: Type.Array(FeeTier, { minItems: 1, maxItems: 16 }),
+  openOrdersPerUserMax: Type.Integer({ minimum: 1, maximum: 100_000 }),
+}, { additionalProperties: false });
+
+const CreateMarketBody = Type.Object({ symbol: Symbol, parameters: MarketParametersBody },
+  { additionalProperties: false });
+const UpdateMarketBody = Type.Partial(MarketParametersBody, { additionalProperties: false, minProperties: 1 });
+const ReasonBody = { reason: Type.String({ minLength: 3, maxLength: 500 }) };
+const TransferBody = Type.Object({
+  transferId: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,128}$' }),
+  userId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  direction: Type.Union([Type.Literal('credit'), Type.Literal('debit')]),
+  asset: Type.String({ pattern: '^[A-Z0-9]{2,12}$' }), amount: Decimal, ...ReasonBody,
+}, { additionalProperties: false });
+const ReferencePriceBody = Type.Object({ price: Decimal }, { additionalProperties: false });
+const AssetBody = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,12}$' }),
+  scale: Type.Integer({ minimum: 0, maximum: 18 }) }, { additionalProperties: false });
+const SymbolParams = Type.Object({ symbol: Symbol }, { additionalProperties: false });
+const Done = Type.Object({ ok: Type.Literal(true), sequence: Type.String(), reply: Type.Optional(Type.Record(
+  Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))) }, { additionalProperties: false });
+
+type ParametersBody = Partial<{ tickSize: string; lotSize: string; notionalMin: string }> &
+  Partial<Omit<MarketParameters, 'tickSizeUnits' | 'lotSizeUnits' | 'notionalMinUnits'>>;
+
+function toParameters(engine: ExchangeEngineApi, symbol: string, body: ParametersBody): Partial<MarketParameters> {
+  const [baseCode = '', quoteCode = ''] = symbol.split('/');
+  const base = engine.state.assetByCode.get(baseCode);
+  const quote = engine.state.assetByCode.get(quoteCode);
+  if (base === undefined || quote === undefined) throw new ServiceError('ASSET_UNKNOWN');
+  const { tickSize, lotSize, notionalMin, ...rest } = body;
+  return {
+    ...rest,
+    tickSizeUnits: tickSize === undefined ? undefined : parseUnits(tickSize, quote.scale, 'tickSize'),
+    lotSizeUnits: lotSize === undefined ? undefined : parseUnits(lotSize, base.scale, 'lotSize'),
+    notionalMinUnits: notionalMin === undefined ? undefined : parseUnits(notionalMin, quote.scale, 'notionalMin'),
+  };
+}
+
+function actorOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.userPublicId : 'anonymous';
+}
+
+export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine, audit }) => {
+  async function run(principal: Principal, requestId: string, action: string, target: string,
+    command: ExchangeCommand, details: Record<string, unknown>) {
+    const base = { actorKind: 'operator' as const, actorId: actorOf(principal), targetKind: action.split('.')[0] ?? '',
+      targetId: target, requestId };
+    await audit.record({ ...base, action: `${action}.requested`, details });
+    const committed = await engine.submit(command);
+    await audit.record({ ...base, action: `${action}.${committed.result.code === 'OK' ? 'completed' : 'refused'}`,
+      details: { ...details, code: committed.result.code, sequence: committed.sequence.toString() } });
+    throwIfRefused(committed.result);
+    const reply: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(committed.result.reply ?? {})) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') reply[key] = value;
+    }
+    return { ok: true as const, sequence: committed.sequence.toString(), reply };
+  }
+  const tags = ['admin'];
+
+  app.post('/v1/admin/assets', {
+    config: { permission: 'market:admin' },
+    schema: { tags, summary: 'Create an asset', body: AssetBody, response: { 200: Done } },
+  }, async (request) => run(request.principal, request.id, 'asset.create', request.body.code,
+    { kind: 'asset.create', code: request.body.code, scale: request.body.scale }, { ...request.body }));
+
+  app.post('/v1/admin/markets', {
+    config: { permission: 'market:admin' },
+    schema: { tags, summary: 'Create a market at runtime', body: CreateMarketBody, response: { 200: Done } },
+  }, async (request) => {
+    const symbol = request.body.symbol.replace('-', '/');
+    const [baseAssetCode = '', quoteAssetCode = ''] = symbol.split('/');
+    const parameters = toParameters(engine, symbol, request.body.parameters) as MarketParameters;
+    return run(request.principal, request.id, 'market.create', request.body.symbol,
+      { kind: 'market.create', symbol, baseAssetCode, quoteAssetCode, parameters }, { ...request.body });
+  });
+
+  app.patch('/v1/admin/markets/:symbol', {
+    config: { permission: 'market:admin' },
+    schema: { tags, summary: 'Change market parameters or status (open, halted, cancel-only)', params: SymbolParams,
+      body: UpdateMarketBody, response: { 200: Done } },
+  }, async (request) => {
+    const market = marketOf(engine.state, request.params.symbol);
+    const parameters = toParameters(engine, market.spec.symbol, request.body);
+    return run(request.principal, request.id, 'market.update', publicSymbol(market.spec.symbol),
+      { kind: 'market.update', symbol: market.spec.symbol, parameters }, { ...request.body });
+  });
+
+  app.post('/v1/admin/markets/:symbol/reference-price', {
+    config: { permission: 'market:admin' },
+    schema: { tags, summary: 'Set the reference price used by the price band', params: SymbolParams,
+      body: ReferencePriceBody, response: { 200: Done } },
+  }, async (request) => {
+    const market = marketOf(engine.state, request.params.symbol);
+    const priceUnits = parseUnits(request.body.price, market.quote.scale, 'price');
+    return run(request.principal, request.id, 'market.reference-price', publicSymbol(market.spec.symbol),
+      { kind: 'market.reference-price', symbol: market.spec.symbol, priceUnits }, { ...request.body });
+  });
+
+  app.post('/v1/admin/ledger/transfers', {
+    config: { permission: 'ledger:admin' },
+    schema: { tags, summary: 'Credit or debit a user against the external account (funding, adjustment)',
+      body: TransferBody, response: { 200: Done } },
+  }, async (request) => {
+    const body = request.body;
+    const asset = engine.state.assetByCode.get(body.asset);
+    if (asset === undefined) throw new ServiceError('ASSET_UNKNOWN');
+    const amountUnits = parseUnits(body.amount, asset.scale, 'amount');
+    const credit = body.direction === 'credit';
+    return run(request.principal, request.id, 'ledger.transfer', String(body.userId), {
+      kind: 'ledger.transfer', transferId: body.transferId, debitOwnerId: credit ? 0 : body.userId,
+      creditOwnerId: credit ? body.userId : 0, assetCode: body.asset, amountUnits, reason: body.reason,
+    }, { ...body });
+  });
+};

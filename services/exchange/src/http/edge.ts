@@ -1,0 +1,126 @@
+// The API edge of the exchange: decimal strings <-> integer units, symbols "BTC-TRY" <-> "BTC/TRY",
+// order views for clients. Everything a client sends is parsed strictly here; the core then checks
+// the trading rules (tick, lot, band, balance) and answers with stable codes.
+
+import { parseDecimal, formatDecimal } from '@parite/kernel';
+import { ServiceError, isErrorCode } from '@parite/contracts';
+import { DoneReason, SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
+import type { ExchangeState, MarketState } from '../domain/state.ts';
+import type { CommandResult, ExchangeEvent, OrderView } from '../domain/types.ts';
+
+export const symbolPattern = '^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$';
+
+export function marketOf(state: ExchangeState, symbol: string): MarketState {
+  const market = state.marketBySymbol.get(symbol.replace('-', '/'));
+  if (market === undefined) throw new ServiceError('MARKET_UNKNOWN', { symbol });
+  return market;
+}
+
+export function publicSymbol(symbol: string): string {
+  return symbol.replace('/', '-');
+}
+
+export function parseUnits(value: unknown, scale: number, field: string): bigint {
+  const parsed = parseDecimal(value, scale);
+  if (!parsed.ok) throw new ServiceError(parsed.reason, { field });
+  return parsed.value;
+}
+
+export const sideNames = { buy: Side.Buy, sell: Side.Sell } as const;
+export const timeInForceNames = {
+  GTC: TimeInForce.GoodTillCancelled, IOC: TimeInForce.ImmediateOrCancel, FOK: TimeInForce.FillOrKill,
+} as const;
+export const selfTradePreventionNames = {
+  'cancel-newest': SelfTradePrevention.CancelNewest, 'cancel-oldest': SelfTradePrevention.CancelOldest,
+  'cancel-both': SelfTradePrevention.CancelBoth, decrement: SelfTradePrevention.Decrement,
+} as const;
+
+function nameOf<T extends Record<string, number>>(names: T, value: number): keyof T {
+  const entry = Object.entries(names).find(([, candidate]) => candidate === value);
+  return (entry?.[0] ?? 'unknown') as keyof T;
+}
+
+export function priceText(market: MarketState, priceTicks: number): string {
+  return formatDecimal(BigInt(priceTicks) * market.spec.tickSizeUnits, market.quote.scale);
+}
+
+export function quantityText(market: MarketState, quantityLots: number): string {
+  return formatDecimal(BigInt(quantityLots) * market.spec.lotSizeUnits, market.base.scale);
+}
+
+export type OrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'expired' | 'self_trade_prevented';
+
+export function statusOf(view: OrderView, done: DoneReason | undefined): OrderStatus {
+  if (done === DoneReason.Filled) return 'filled';
+  if (done === DoneReason.Cancelled) return 'cancelled';
+  if (done === DoneReason.Expired) return 'expired';
+  if (done === DoneReason.SelfTradePrevented) return 'self_trade_prevented';
+  return view.filledLots > 0 ? 'partially_filled' : 'open';
+}
+
+export interface FillView {
+  tradeId: number;
+  price: string;
+  quantity: string;
+  role: 'maker' | 'taker';
+  fee: string;
+}
+
+export function orderResponse(market: MarketState, view: OrderView, done: DoneReason | undefined, fills: FillView[]) {
+  return {
+    orderId: view.orderId,
+    clientOrderId: view.clientOrderId,
+    symbol: publicSymbol(view.symbol),
+    side: nameOf(sideNames, view.side) as 'buy' | 'sell',
+    type: view.type,
+    timeInForce: nameOf(timeInForceNames, view.timeInForce) as 'GTC' | 'IOC' | 'FOK',
+    postOnly: view.postOnly,
+    price: view.type === 'market' ? null : priceText(market, view.priceTicks),
+    quantity: quantityText(market, view.quantityLots),
+    filledQuantity: quantityText(market, view.filledLots),
+    filledValue: formatDecimal(view.filledQuoteUnits, market.quote.scale),
+    fee: formatDecimal(view.feeUnits, market.quote.scale),
+    feeAsset: market.quote.code,
+    status: statusOf(view, done),
+    createdAt: new Date(view.createdAtMs).toISOString(),
+    fills,
+  };
+}
+
+/** The order as it stands after a command: from the live record, or rebuilt from the events. */
+export function orderAfter(state: ExchangeState, market: MarketState, orderId: number, result: CommandResult) {
+  let view: OrderView | undefined = state.orders.get(orderId)?.view;
+  let done: DoneReason | undefined;
+  const fills: FillView[] = [];
+  for (const event of result.events) {
+    if (event.type === 'order.accepted' && event.order.orderId === orderId) view ??= { ...event.order };
+    if (event.type === 'order.done' && event.orderId === orderId) done = event.reason;
+    if (event.type === 'trade.executed' && (event.makerOrderId === orderId || event.takerOrderId === orderId)) {
+      fills.push(fillOf(market, event, orderId === event.makerOrderId ? 'maker' : 'taker'));
+    }
+  }
+  if (view === undefined) return undefined;
+  if (done !== undefined) view = finishedView(view, result.events, orderId);
+  return orderResponse(market, view, done, fills);
+}
+
+function fillOf(market: MarketState, event: Extract<ExchangeEvent, { type: 'trade.executed' }>,
+  role: 'maker' | 'taker'): FillView {
+  return {
+    tradeId: event.tradeId, price: priceText(market, event.priceTicks), quantity: quantityText(market, event.quantityLots),
+    role, fee: formatDecimal(role === 'maker' ? event.makerFeeUnits : event.takerFeeUnits, market.quote.scale),
+  };
+}
+
+/** A finished order is gone from the state; its final figures come from its done event. */
+function finishedView(view: OrderView, events: readonly ExchangeEvent[], orderId: number): OrderView {
+  const done = events.find((event) => event.type === 'order.done' && event.orderId === orderId);
+  if (done === undefined || done.type !== 'order.done') return view;
+  return { ...view, filledLots: done.filledLots, filledQuoteUnits: done.filledQuoteUnits, feeUnits: done.feeUnits };
+}
+
+/** Turns a refused command into the error the client sees. */
+export function throwIfRefused(result: CommandResult): void {
+  if (result.code === 'OK') return;
+  throw new ServiceError(isErrorCode(result.code) ? result.code : 'INTERNAL_ERROR');
+}
