@@ -3,3 +3,8 @@ export * from './app/engine-api.ts';
 export * from './app/exchange-engine.ts';
 export * from './app/command-codec.ts';
 export * from './app/snapshot-scheduler.ts';
+export * from './http/schemas.ts';
+export * from './app/trading-service.ts';
+export * from './http/trading-plugin.ts';
+export * from './http/admin-plugin.ts';
+export * from './http/edge.ts';

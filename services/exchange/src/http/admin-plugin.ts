@@ -8,7 +8,7 @@ import type { HttpPlugin, Principal } from '@parite/http';
 import type { ExchangeEngineApi } from '../app/engine-api.ts';
 import type { ExchangeCommand, MarketParameters } from '../domain/types.ts';
 import { marketOf, parseUnits, publicSymbol, throwIfRefused } from './edge.ts';
-import { Symbol } from './schemas.ts';
+import { MarketSymbol } from './schemas.ts';
 
 export interface AdminPluginOptions {
   engine: ExchangeEngineApi;
@@ -27,7 +27,7 @@ const MarketParametersBody = Type.Object({
   openOrdersPerUserMax: Type.Integer({ minimum: 1, maximum: 100_000 }),
 }, { additionalProperties: false });
 
-const CreateMarketBody = Type.Object({ symbol: Symbol, parameters: MarketParametersBody },
+const CreateMarketBody = Type.Object({ symbol: MarketSymbol, parameters: MarketParametersBody },
   { additionalProperties: false });
 const UpdateMarketBody = Type.Partial(MarketParametersBody, { additionalProperties: false, minProperties: 1 });
 const ReasonBody = { reason: Type.String({ minLength: 3, maxLength: 500 }) };
@@ -40,7 +40,7 @@ const TransferBody = Type.Object({
 const ReferencePriceBody = Type.Object({ price: Decimal }, { additionalProperties: false });
 const AssetBody = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{2,12}$' }),
   scale: Type.Integer({ minimum: 0, maximum: 18 }) }, { additionalProperties: false });
-const SymbolParams = Type.Object({ symbol: Symbol }, { additionalProperties: false });
+const SymbolParams = Type.Object({ symbol: MarketSymbol }, { additionalProperties: false });
 const Done = Type.Object({ ok: Type.Literal(true), sequence: Type.String(), reply: Type.Optional(Type.Record(
   Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))) }, { additionalProperties: false });
 

@@ -8,10 +8,10 @@ export const clientOrderIdPattern = '^[A-Za-z0-9_.:-]{1,64}$';
 export const batchOrdersMax = 20;
 
 const Decimal = Type.String({ minLength: 1, maxLength: 40, description: 'Decimal string, e.g. "0.015"' });
-export const Symbol = Type.String({ pattern: symbolPattern, description: 'Market symbol, e.g. BTC-TRY' });
+export const MarketSymbol = Type.String({ pattern: symbolPattern, description: 'Market symbol, e.g. BTC-TRY' });
 
 export const PlaceOrderBody = Type.Object({
-  symbol: Symbol,
+  symbol: MarketSymbol,
   side: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
   type: Type.Union([Type.Literal('limit'), Type.Literal('market')]),
   timeInForce: Type.Optional(Type.Union([Type.Literal('GTC'), Type.Literal('IOC'), Type.Literal('FOK')])),
@@ -56,10 +56,10 @@ export const OrderResponse = Type.Object({
 
 export const OrderIdParams = Type.Object({ orderId: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) },
   { additionalProperties: false });
-export const SymbolQuery = Type.Object({ symbol: Type.Optional(Symbol) }, { additionalProperties: false });
+export const SymbolQuery = Type.Object({ symbol: Type.Optional(MarketSymbol) }, { additionalProperties: false });
 export const ClientOrderIdParams = Type.Object({ clientOrderId: Type.String({ pattern: clientOrderIdPattern }) },
   { additionalProperties: false });
-export const RequiredSymbolQuery = Type.Object({ symbol: Symbol }, { additionalProperties: false });
+export const RequiredSymbolQuery = Type.Object({ symbol: MarketSymbol }, { additionalProperties: false });
 
 export const BatchPlaceBody = Type.Object({
   orders: Type.Array(PlaceOrderBody, { minItems: 1, maxItems: batchOrdersMax }),

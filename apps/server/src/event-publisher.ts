@@ -1,0 +1,53 @@
+// Publishes every committed batch on the event bus (NATS JetStream in production), one message per
+// command with its events, id = journal sequence so JetStream drops re-publications after a replay.
+// Publication is asynchronous and bounded: the engine never waits for the bus.
+
+import { jsonStringifyWithBigint } from '@parite/kernel';
+import type { CommittedCommand } from '@parite/exchange';
+import type { EventBus, Logger } from '@parite/platform';
+import { eventSubjectPrefix } from './infrastructure.ts';
+
+/** Commands waiting for the bus; beyond it the oldest waiting batch is dropped and logged. */
+export const publishQueueMax = 100_000;
+const publishBatchMax = 500;
+
+export class EventPublisher {
+  private readonly queue: CommittedCommand[] = [];
+  private draining = false;
+  private dropped = 0;
+
+  constructor(private readonly bus: EventBus, private readonly logger: Logger) {}
+
+  readonly listener = (batch: readonly CommittedCommand[]): void => {
+    for (const committed of batch) {
+      if (committed.result.events.length === 0) continue;
+      if (this.queue.length >= publishQueueMax) {
+        this.queue.shift();
+        this.dropped++;
+      }
+      this.queue.push(committed);
+    }
+    if (!this.draining) void this.drain();
+  };
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, publishBatchMax);
+        const messages = batch.map((committed) => ({
+          id: committed.sequence.toString(),
+          data: new TextEncoder().encode(jsonStringifyWithBigint({
+            sequence: committed.sequence, timestampMs: committed.timestampMs, kind: committed.command.kind,
+            events: committed.result.events,
+          })),
+        }));
+        await this.bus.publish(`${eventSubjectPrefix}.committed`, messages);
+      }
+    } catch (error) {
+      this.logger.error({ error: String(error), dropped: this.dropped }, 'event publication failed');
+    } finally {
+      this.draining = false;
+    }
+  }
+}

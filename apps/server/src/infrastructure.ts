@@ -1,0 +1,57 @@
+// Chooses each adapter from configuration: embedded/in-process by default, production adapters
+// (PostgreSQL, Redis, NATS JetStream) when their URL is set. Nothing else in the platform knows
+// which one it got.
+
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import type { Clock } from '@parite/kernel';
+import {
+  FileJournal, FileSnapshotStore, NatsJournal, PostgresJournal, PostgresSnapshotStore, ensureJournalSchema,
+  type Journal, type SnapshotStore,
+} from '@parite/journal';
+import {
+  MemoryCache, MemoryEventBus, NatsEventBus, RedisCache, type Cache, type EventBus, type Logger, type PlatformConfig,
+  type Sql,
+} from '@parite/platform';
+
+export interface JournalSetup {
+  journal: Journal;
+  snapshots: SnapshotStore;
+  close(): Promise<void>;
+}
+
+export async function openJournal(config: PlatformConfig, sql: Sql): Promise<JournalSetup> {
+  if (config.journalKind === 'file') {
+    return {
+      journal: new FileJournal({ directory: join(config.dataDirectory, 'journal') }),
+      snapshots: new FileSnapshotStore({ directory: join(config.dataDirectory, 'snapshots') }),
+      close: async () => {},
+    };
+  }
+  await ensureJournalSchema(sql);
+  const snapshots = new PostgresSnapshotStore({ sql });
+  if (config.journalKind === 'postgres') {
+    return { journal: new PostgresJournal({ sql }), snapshots, close: async () => {} };
+  }
+  if (config.natsUrl === undefined) throw new Error('PARITE_JOURNAL=nats needs NATS_URL');
+  const connection = await connect({ servers: config.natsUrl, name: 'parite-journal' });
+  return {
+    journal: new NatsJournal({ connection, name: 'exchange' }),
+    snapshots,
+    close: async () => connection.drain(),
+  };
+}
+
+export async function openCache(config: PlatformConfig, clock: Clock, logger: Logger): Promise<Cache> {
+  if (config.redisUrl === undefined) return new MemoryCache({ clock });
+  return RedisCache.connect({ url: config.redisUrl, keyPrefix: 'parite:', logger });
+}
+
+export const eventStreamName = 'PARITE_EVENTS';
+export const eventSubjectPrefix = 'parite.exchange';
+
+export async function openBus(config: PlatformConfig): Promise<EventBus> {
+  if (config.natsUrl === undefined) return new MemoryEventBus();
+  return NatsEventBus.connect({ url: config.natsUrl, streamName: eventStreamName,
+    streamSubjects: [`${eventSubjectPrefix}.>`], connectionName: 'parite-events' });
+}

@@ -1,0 +1,139 @@
+// The composition root: one process runs every service (the default), wired from configuration.
+// The same services run split over processes by giving each its PARITE_SERVICES list; they meet
+// only through the contracts they were written against.
+
+import { systemClock, type Clock } from '@parite/kernel';
+import { ExchangeEngine, TradingService, adminPlugin, tradingPlugin } from '@parite/exchange';
+import { createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
+import {
+  ApiKeyAuthenticator, IdentityService, PostgresIdentityStore, identityMigrationsDirectory, identityPlugin,
+  type ReplayGuard,
+} from '@parite/identity';
+import { MarketDataService, WebSocketHub, attachWebSocketHub, marketDataPlugin } from '@parite/market-data';
+import { Projector, committedFromJournal, projectionsMigrations, projectionsPlugin } from '@parite/projections';
+import {
+  AuditLog, createLogger, openDatabase, platformMigrations, runMigrations, type Cache, type Database, type EventBus,
+  type Logger, type PlatformConfig,
+} from '@parite/platform';
+import { PlatformAuditRecorder } from './audit-recorder.ts';
+import { EventPublisher } from './event-publisher.ts';
+import { healthPlugin } from './health-plugin.ts';
+import { openBus, openCache, openJournal, type JournalSetup } from './infrastructure.ts';
+import { DemoMarketMaker } from './demo/market-maker.ts';
+import { seedCatalogue, seedDemo, type DemoActors } from './seed.ts';
+import { registerPrivateStreams } from './websocket-private.ts';
+
+export interface PlatformOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Start the demo market maker (default: config.demo). */
+  marketMaker?: boolean;
+  onFatal?: (error: unknown) => void;
+}
+
+export interface RunningPlatform {
+  app: HttpApp;
+  engine: ExchangeEngine;
+  identity: IdentityService;
+  database: Database;
+  projector: Projector;
+  demo: DemoActors | undefined;
+  url: string;
+  close(): Promise<void>;
+}
+
+function cacheReplayGuard(cache: Cache): ReplayGuard {
+  return { firstSeen: (key, ttlMs) => cache.setIfAbsent(`replay:${key}`, '1', ttlMs) };
+}
+
+function cacheRateLimiter(cache: Cache): RateLimiter {
+  return { hit: async (key, limit, windowMs) => (await cache.incrementWithTtl(`rate:${key}`, windowMs)) <= limit };
+}
+
+export async function startPlatform(config: PlatformConfig, options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'parite' });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }));
+  };
+  try {
+    const database = await openDatabase(config, { logger });
+    closers.push(() => database.close());
+    await runMigrations(database.sql, [platformMigrations, { module: 'identity', directory: identityMigrationsDirectory },
+      projectionsMigrations]);
+    const audit = new PlatformAuditRecorder(new AuditLog(database.sql, clock));
+    const cache = await openCache(config, clock, logger);
+    closers.push(() => cache.close());
+    const bus: EventBus = await openBus(config);
+    closers.push(() => bus.close());
+    const journalSetup: JournalSetup = await openJournal(config, database.sql);
+    closers.push(() => journalSetup.close());
+
+    const engine = new ExchangeEngine({
+      journal: journalSetup.journal, snapshots: journalSetup.snapshots, clock,
+      onFatal: (error) => {
+        logger.fatal({ error: String(error) }, 'engine lost durability; exiting for recovery');
+        (options.onFatal ?? (() => process.exit(70)))(error);
+      },
+      onListenerError: (error) => logger.error({ error: String(error) }, 'committed-command listener failed'),
+    });
+    const projector = new Projector(database.sql, {
+      readCommitted: committedFromJournal(journalSetup.journal),
+      onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error) }, 'projector error'),
+    });
+    projector.attach(engine);
+    const marketData = new MarketDataService(engine);
+    marketData.start();
+    const publisher = new EventPublisher(bus, logger);
+    engine.subscribe(publisher.listener);
+
+    await projector.start();
+    await engine.start();
+    closers.push(async () => {
+      marketData.stop();
+      await engine.stop();
+      await projector.stop({ drain: true });
+    });
+    await seedCatalogue(engine);
+
+    const identity = new IdentityService({ store: new PostgresIdentityStore(database.sql), audit,
+      masterKey: Buffer.from(config.masterKeyHex, 'hex'), clock });
+    const authenticator = new ApiKeyAuthenticator({ keys: identity, replayGuard: cacheReplayGuard(cache), clock });
+    const app = createHttpApp({
+      logger: false, authenticator, openApi: { title: 'Parite API', version: '0.1.0' },
+      rateLimit: { limiter: cacheRateLimiter(cache) },
+    });
+    const trading = new TradingService(engine);
+    await app.register(healthPlugin, { engine });
+    await app.register(identityPlugin, { service: identity });
+    await app.register(tradingPlugin, { trading });
+    await app.register(adminPlugin, { engine, audit });
+    await app.register(marketDataPlugin, { service: marketData, engine });
+    await app.register(projectionsPlugin, { sql: database.sql, engine });
+    const hub = new WebSocketHub(marketData);
+    registerPrivateStreams(hub, { engine, trading, authenticator, identity });
+    await app.ready();
+    attachWebSocketHub(app.server, hub);
+    closers.push(async () => {
+      await hub.close();
+      await app.close();
+    });
+
+    let demo: DemoActors | undefined;
+    if (config.demo) {
+      demo = await seedDemo(engine, identity, config.dataDirectory);
+      if (options.marketMaker ?? true) {
+        const maker = new DemoMarketMaker(engine, { makerOwnerId: demo.marketMakerId, takerOwnerId: demo.takerId,
+          levelsPerSide: 10, intervalMs: 1_000, seed: 42 });
+        maker.start();
+        closers.push(async () => maker.stop());
+      }
+    }
+    const address = await app.listen({ port: config.port, host: config.host });
+    return { app, engine, identity, database, projector, demo, url: address, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+// First-start data. The market catalogue is created whenever the engine is empty (every
+// installation trades the default markets until operators change them). Demo data (users with
+// balances, an operator, API keys) only in demo mode; every step is idempotent, so restarts and
+// several processes never duplicate anything.
+
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  defaultAssets, defaultMarkets, demoReferencePrices, SystemOwner, type ExchangeCommand, type ExchangeEngine,
+} from '@parite/exchange';
+import type { IdentityService, User } from '@parite/identity';
+
+const systemActor = { kind: 'system', id: 'seed' };
+
+export async function seedCatalogue(engine: ExchangeEngine): Promise<void> {
+  if (engine.state.assets.size > 0) return;
+  const references: ExchangeCommand[] = Object.entries(demoReferencePrices)
+    .map(([symbol, priceUnits]) => ({ kind: 'market.reference-price', symbol, priceUnits }));
+  for (const command of [...defaultAssets, ...defaultMarkets, ...references]) {
+    const committed = await engine.submit(command);
+    if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
+  }
+}
+
+export interface DemoCredentials {
+  email: string;
+  userId: string;
+  apiKey: string;
+  secret: string;
+  roles: readonly string[];
+}
+
+export interface DemoActors {
+  marketMakerId: number;
+  takerId: number;
+  credentials: DemoCredentials[];
+}
+
+const demoUsers = [
+  { email: 'operator@demo.parite.local', roles: ['admin'], scopes: ['read', 'trade'] },
+  { email: 'alice@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
+  { email: 'bob@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
+  { email: 'market-maker@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
+  { email: 'taker@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
+] as const;
+
+const demoFunding: Record<string, bigint> = {
+  TRY: 50_000_000_000_000n, BTC: 100_000_000_000n, ETH: 500_000_000_000n, USDT: 5_000_000_000_000n,
+};
+
+export const demoCredentialsFileName = 'demo-credentials.json';
+
+export async function seedDemo(engine: ExchangeEngine, identity: IdentityService, dataDirectory: string):
+  Promise<DemoActors> {
+  const file = join(dataDirectory, demoCredentialsFileName);
+  const stored: DemoCredentials[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials[] : [];
+  const users: User[] = [];
+  for (const demo of demoUsers) {
+    const user = await identity.findUserByEmail(demo.email) ??
+      await identity.createUser({ email: demo.email, roles: [...demo.roles] }, systemActor);
+    users.push(user);
+    if (!stored.some((entry) => entry.email === demo.email)) {
+      const created = await identity.createApiKey(user.id, { scopes: [...demo.scopes], label: 'demo' }, systemActor);
+      stored.push({ email: demo.email, userId: user.publicId, apiKey: created.keyId, secret: created.secret,
+        roles: demo.roles });
+    }
+    for (const [assetCode, amountUnits] of Object.entries(demoFunding)) {
+      await engine.submit({ kind: 'ledger.transfer', transferId: `demo-seed-${user.id}-${assetCode}`,
+        debitOwnerId: SystemOwner.External, creditOwnerId: user.id, assetCode, amountUnits, reason: 'demo funding' });
+    }
+  }
+  // Secrets of demo keys only, for the local demo; the file is readable by its owner alone.
+  writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  const [, , , marketMaker, taker] = users;
+  if (marketMaker === undefined || taker === undefined) throw new Error('demo users missing');
+  return { marketMakerId: marketMaker.id, takerId: taker.id, credentials: stored };
+}

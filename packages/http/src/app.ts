@@ -1,0 +1,89 @@
+// The Fastify foundation every service mounts its routes on. createHttpApp() wires, in order:
+// strict JSON bodies kept as raw bytes, per-part Ajv validation, the registration-time route
+// guard, OpenAPI generation, the access hooks, security headers and the single error mapping.
+import { ServiceError } from '@parite/contracts';
+import { assert } from '@parite/kernel';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { createOnRequestHook, createPreValidationHook, onSendSecurityHeaders, type RateLimitSettings } from './access.ts';
+import type { Authenticator } from './authenticator.ts';
+import { sendError } from './errors.ts';
+import { installJsonBodyParser } from './json-body.ts';
+import { installOpenApi, type OpenApiInfo } from './openapi.ts';
+import { MemoryRateLimiter } from './rate-limit.ts';
+import type { Principal } from './permissions.ts';
+import { generateRequestId } from './request-id.ts';
+import { addErrorResponses, checkRouteDeclaration } from './route-guard.ts';
+import type { HttpApp, TypeBoxTypeProvider } from './type-provider.ts';
+import { createValidatorCompiler } from './validation.ts';
+import './augment.ts';
+
+/** API bodies are small orders and settings; a large limit only helps a flood. */
+export const bodyLimitBytesDefault = 256 * 1024;
+/** Bounds how long a slow client can hold a request open (slowloris). */
+export const requestTimeoutMsDefault = 30_000;
+
+export const rateLimitDefaults = {
+  windowMs: 1_000,
+  requestsPerIpMax: 500,
+  requestsPerPrincipalMax: 200,
+} as const;
+
+export interface HttpAppOptions {
+  /** Passed to Fastify (pino): false (default) or true or pino options. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly bodyLimitBytes?: number;
+  readonly authenticator: Authenticator;
+  readonly openApi: OpenApiInfo;
+  /** false disables rate limiting; omitted fields take rateLimitDefaults and a MemoryRateLimiter. */
+  readonly rateLimit?: Partial<RateLimitSettings> | false;
+  /** Fastify's trustProxy: set it when a reverse proxy sets X-Forwarded-For, so request.ip is the client. */
+  readonly trustProxy?: boolean | string | string[];
+  readonly requestTimeoutMs?: number;
+}
+
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const bodyLimitBytes = options.bodyLimitBytes ?? bodyLimitBytesDefault;
+  assert(Number.isSafeInteger(bodyLimitBytes) && bodyLimitBytes > 0, 'bodyLimitBytes must be a positive integer');
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs ?? requestTimeoutMsDefault,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: false,
+    genReqId: generateRequestId,
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Fastify 5 refuses object decorations (they would be shared between requests); the access hook
+  // sets the real principal on every request before anything reads it.
+  app.decorateRequest<Principal, 'principal'>('principal', null as unknown as Principal);
+  app.decorateRequest('rawBody', undefined);
+  installJsonBodyParser(app, bodyLimitBytes);
+  // Before swagger's own onRoute hook, so the documented schemas include the error responses.
+  app.addHook('onRoute', (route) => {
+    checkRouteDeclaration(route);
+    addErrorResponses(route);
+  });
+  installOpenApi(app, options.openApi);
+
+  const rateLimit = rateLimitSettings(options.rateLimit);
+  app.addHook('onRequest', createOnRequestHook(rateLimit));
+  app.addHook('preValidation', createPreValidationHook(options.authenticator, rateLimit));
+  app.addHook('onSend', onSendSecurityHeaders);
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new ServiceError('REQUEST_NOT_FOUND')));
+  return app;
+}
+
+function rateLimitSettings(option: HttpAppOptions['rateLimit']): RateLimitSettings | undefined {
+  if (option === false) return undefined;
+  const settings: RateLimitSettings = {
+    limiter: option?.limiter ?? new MemoryRateLimiter(),
+    windowMs: option?.windowMs ?? rateLimitDefaults.windowMs,
+    requestsPerIpMax: option?.requestsPerIpMax ?? rateLimitDefaults.requestsPerIpMax,
+    requestsPerPrincipalMax: option?.requestsPerPrincipalMax ?? rateLimitDefaults.requestsPerPrincipalMax,
+  };
+  assert(Number.isSafeInteger(settings.windowMs) && settings.windowMs > 0, 'rate limit windowMs must be positive');
+  return settings;
+}

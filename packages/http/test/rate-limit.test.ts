@@ -1,0 +1,34 @@
+import { ManualClock } from '@parite/kernel';
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MemoryRateLimiter } from '../src/index.ts';
+
+describe('MemoryRateLimiter', () => {
+  test('allows `limit` hits per fixed window, then refuses until the next window', async () => {
+    const clock = new ManualClock(10_000);
+    const limiter = new MemoryRateLimiter(clock);
+    for (let hit = 0; hit < 3; hit++) assert.equal(await limiter.hit('a', 3, 1000), true);
+    assert.equal(await limiter.hit('a', 3, 1000), false);
+    assert.equal(await limiter.hit('b', 3, 1000), true, 'keys are independent');
+    clock.advanceMs(999);
+    assert.equal(await limiter.hit('a', 3, 1000), false, 'still the same window');
+    clock.advanceMs(1);
+    assert.equal(await limiter.hit('a', 3, 1000), true, 'a new window');
+  });
+
+  test('a zero limit refuses everything', async () => {
+    const limiter = new MemoryRateLimiter(new ManualClock(0));
+    assert.equal(await limiter.hit('a', 0, 1000), false);
+  });
+
+  test('the key table is bounded', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new MemoryRateLimiter(clock, 100);
+    for (let key = 0; key < 1000; key++) {
+      await limiter.hit(`ip:${key}`, 5, 1000);
+      if (key % 250 === 0) clock.advanceMs(1000);
+    }
+    assert.ok(limiter.size <= 100);
+    assert.equal(await limiter.hit('ip:999', 1, 1000), false, 'the newest key is kept');
+  });
+});

@@ -1,0 +1,167 @@
+// Process configuration, read once at start from environment variables.
+//
+// Two modes follow from DATABASE_URL:
+// - embedded (DATABASE_URL unset): PostgreSQL runs inside our data directory, the cache and bus
+//   run in-process, demo data is on by default and a master key is generated on first start.
+// - production (DATABASE_URL set): every dependency is external and PARITE_MASTER_KEY is required,
+//   because a generated key sitting next to the data would defeat encryption at rest.
+// Invalid values stop the process with one ConfigError listing every problem.
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import {
+  ConfigProblems,
+  type Environment,
+  parseBoolean,
+  parseChoice,
+  parseInteger,
+  parseUrl,
+  readVariable,
+} from './config-parse.ts';
+import { readOrCreateSecretFile } from './secret-file.ts';
+
+export type JournalKind = 'file' | 'postgres' | 'nats';
+export const journalKinds: readonly JournalKind[] = ['file', 'postgres', 'nats'];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface PlatformConfig {
+  /** PORT, default 8080: the HTTP listen port. */
+  readonly port: number;
+  /** HOST, default 127.0.0.1: loopback unless the operator opts in to exposing the port (e.g. 0.0.0.0). */
+  readonly host: string;
+  /** PARITE_DATA_DIR, default ./var/data, resolved to an absolute path at load time. */
+  readonly dataDirectory: string;
+  /** DATABASE_URL: external PostgreSQL. Unset means embedded PostgreSQL under dataDirectory. Secret. */
+  readonly databaseUrl: string | undefined;
+  /** PARITE_DB_POOL_SIZE, default 10: connections in the postgres.js pool. */
+  readonly databasePoolSize: number;
+  /** PARITE_EMBEDDED_PG_PORT, default 54329: first port tried by embedded PostgreSQL. */
+  readonly embeddedPostgresPort: number;
+  /** REDIS_URL: external cache. Unset means the in-process cache. Secret. */
+  readonly redisUrl: string | undefined;
+  /** NATS_URL: external JetStream bus. Unset means the in-process bus. Secret. */
+  readonly natsUrl: string | undefined;
+  /** PARITE_JOURNAL, default file: where the matching journal is written. */
+  readonly journalKind: JournalKind;
+  /** PARITE_SERVICES, default all: comma-separated list of services this process runs. */
+  readonly services: 'all' | readonly string[];
+  /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
+  readonly demo: boolean;
+  /** LOG_LEVEL, default info. */
+  readonly logLevel: LogLevel;
+  /**
+   * PARITE_MASTER_KEY: 32 bytes as 64 lowercase hex characters, encrypts secrets at rest. Required in
+   * production; in embedded mode generated once into `<dataDirectory>/master-key` (mode 0600). Secret.
+   */
+  readonly masterKeyHex: string;
+}
+
+export const defaultPort = 8080;
+export const defaultHost = '127.0.0.1';
+export const defaultDataDirectory = './var/data';
+export const defaultDatabasePoolSize = 10;
+export const databasePoolSizeMax = 100;
+export const defaultEmbeddedPostgresPort = 54329;
+export const masterKeyFileName = 'master-key';
+/** Bounds PARITE_SERVICES so a typo cannot make us loop over thousands of names. */
+export const servicesMax = 64;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+export function loadConfig(environment: Environment = process.env): PlatformConfig {
+  const problems = new ConfigProblems();
+  const databaseUrl = parseUrl(problems, environment, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const production = readVariable(environment, 'DATABASE_URL') !== undefined;
+  const base = {
+    port: parseInteger(problems, environment, 'PORT', { defaultValue: defaultPort, minimum: 1, maximum: 65535 }),
+    host: parseHost(problems, environment),
+    dataDirectory: resolve(readVariable(environment, 'PARITE_DATA_DIR') ?? defaultDataDirectory),
+    databaseUrl,
+    databasePoolSize: parseInteger(problems, environment, 'PARITE_DB_POOL_SIZE', {
+      defaultValue: defaultDatabasePoolSize,
+      minimum: 1,
+      maximum: databasePoolSizeMax,
+    }),
+    embeddedPostgresPort: parseInteger(problems, environment, 'PARITE_EMBEDDED_PG_PORT', {
+      defaultValue: defaultEmbeddedPostgresPort,
+      minimum: 1024,
+      maximum: 65535,
+    }),
+    redisUrl: parseUrl(problems, environment, 'REDIS_URL', ['redis:', 'rediss:']),
+    natsUrl: parseUrl(problems, environment, 'NATS_URL', ['nats:', 'tls:']),
+    journalKind: parseChoice(problems, environment, 'PARITE_JOURNAL', journalKinds, 'file'),
+    services: parseServices(problems, environment),
+    demo: parseBoolean(problems, environment, 'PARITE_DEMO', !production),
+    logLevel: parseChoice(problems, environment, 'LOG_LEVEL', logLevels, 'info'),
+  };
+  if (base.journalKind === 'nats' && readVariable(environment, 'NATS_URL') === undefined) {
+    problems.add('PARITE_JOURNAL=nats requires NATS_URL');
+  }
+  const masterKeyHex = parseMasterKey(problems, environment, production);
+  if (problems.list.length > 0) throw new ConfigError(problems.list);
+  // Only a valid configuration may touch the disk.
+  return { ...base, masterKeyHex: masterKeyHex ?? embeddedMasterKey(base.dataDirectory) };
+}
+
+export function isServiceEnabled(config: Pick<PlatformConfig, 'services'>, service: string): boolean {
+  return config.services === 'all' || config.services.includes(service);
+}
+
+function parseHost(problems: ConfigProblems, environment: Environment): string {
+  const raw = readVariable(environment, 'HOST');
+  if (raw === undefined) return defaultHost;
+  if (!/^[A-Za-z0-9.:\-[\]]{1,255}$/.test(raw)) {
+    problems.add(`HOST must be a host name or IP address, got "${raw}"`);
+    return defaultHost;
+  }
+  return raw;
+}
+
+function parseServices(problems: ConfigProblems, environment: Environment): 'all' | readonly string[] {
+  const raw = readVariable(environment, 'PARITE_SERVICES');
+  if (raw === undefined || raw === 'all') return 'all';
+  const names = raw.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  if (names.length === 0 || names.length > servicesMax) {
+    problems.add(`PARITE_SERVICES must list between 1 and ${servicesMax} services`);
+    return 'all';
+  }
+  const invalid = names.filter((name) => !/^[a-z][a-z0-9-]{0,63}$/.test(name));
+  if (invalid.length > 0) {
+    problems.add(`PARITE_SERVICES has invalid service names: ${invalid.join(', ')}`);
+    return 'all';
+  }
+  if (names.includes('all')) return 'all';
+  return [...new Set(names)];
+}
+
+const masterKeyPattern = /^[0-9a-fA-F]{64}$/;
+
+/** Returns the key from the environment, or undefined when embedded mode should generate one. */
+function parseMasterKey(problems: ConfigProblems, environment: Environment, production: boolean): string | undefined {
+  const raw = readVariable(environment, 'PARITE_MASTER_KEY');
+  if (raw === undefined) {
+    if (production) problems.add('PARITE_MASTER_KEY is required when DATABASE_URL is set (production mode)');
+    return undefined;
+  }
+  if (!masterKeyPattern.test(raw)) {
+    problems.add('PARITE_MASTER_KEY must be 64 hexadecimal characters (32 bytes); value not shown');
+    return undefined;
+  }
+  return raw.toLowerCase();
+}
+
+function embeddedMasterKey(dataDirectory: string): string {
+  const path = join(dataDirectory, masterKeyFileName);
+  const result = readOrCreateSecretFile(path, () => randomBytes(32).toString('hex'));
+  if (!result.ok) throw new ConfigError([result.problem]);
+  if (!masterKeyPattern.test(result.value)) {
+    throw new ConfigError([`${path} must hold 64 hexadecimal characters (32 bytes); value not shown`]);
+  }
+  return result.value.toLowerCase();
+}

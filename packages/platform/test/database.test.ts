@@ -1,0 +1,86 @@
+// Database tests. Embedded PostgreSQL is started once here (data directory under the OS temp
+// directory, a free port) to prove openDatabase works end to end. The migration and audit
+// suites then run against the real server when PARITE_TEST_REAL_SERVICES=1, otherwise against
+// this embedded server, so they always run. Test order matters: the restart test runs last.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { embeddedPasswordFileName, embeddedPortAttemptsMax } from '../src/database-embedded.ts';
+import { openDatabase, type Database, type DatabaseConfig } from '../src/database.ts';
+import { defaultTestAdminUrl } from '../src/testing.ts';
+import { registerAuditSuite } from './support/audit-suite.ts';
+import { registerMigrationSuite } from './support/migrations-suite.ts';
+import { freePort, realServices, type ServerHandle } from './support/postgres-server.ts';
+
+let dataDirectory = '';
+let config: DatabaseConfig;
+let database: Database | undefined;
+const server: ServerHandle = { adminUrl: '' };
+// Holds the configured port so openDatabase has to move on to the next one.
+let portBlocker: Server | undefined;
+
+before(async () => {
+  dataDirectory = mkdtempSync(join(tmpdir(), 'parite-platform-db-'));
+  // As root, PostgreSQL runs as the `postgres` system user, which must be able to enter the directory.
+  chmodSync(dataDirectory, 0o755);
+  config = { dataDirectory, databaseUrl: undefined, databasePoolSize: 4, embeddedPostgresPort: await freePort() };
+  const blocker = createServer();
+  portBlocker = blocker;
+  await new Promise<void>((resolve) => blocker.listen({ port: config.embeddedPostgresPort, host: '127.0.0.1' }, resolve));
+  database = await openDatabase(config);
+  const embeddedAdmin = new URL(database.url);
+  embeddedAdmin.pathname = '/postgres';
+  server.adminUrl = realServices ? (process.env['DATABASE_URL'] ?? defaultTestAdminUrl) : embeddedAdmin.toString();
+});
+
+after(async () => {
+  await database?.close();
+  await new Promise<void>((resolve) => (portBlocker === undefined ? resolve() : portBlocker.close(() => resolve())));
+  rmSync(dataDirectory, { recursive: true, force: true });
+});
+
+describe('openDatabase (embedded)', () => {
+  test('serves the parite database with int8 as bigint', async () => {
+    assert.ok(database);
+    assert.equal(database.embedded, true);
+    const rows = await database.sql<{ name: string; big: bigint; count: bigint }[]>`
+      select current_database() as name, 9007199254740993::int8 as big, count(*) as count from pg_class`;
+    assert.equal(rows[0]?.name, 'parite');
+    assert.equal(rows[0]?.big, 9007199254740993n);
+    assert.equal(typeof rows[0]?.count, 'bigint');
+    const echoed = await database.sql<{ value: bigint }[]>`select ${2n ** 62n}::int8 as value`;
+    assert.equal(echoed[0]?.value, 2n ** 62n);
+  });
+
+  test('keeps its password in a file only the owner can read', () => {
+    const mode = statSync(join(dataDirectory, embeddedPasswordFileName)).mode & 0o777;
+    assert.equal(mode, 0o600);
+    assert.ok(database);
+    assert.match(database.url, /^postgres:\/\/postgres:[0-9a-f]{48}@127\.0\.0\.1:[0-9]+\/parite$/);
+  });
+
+  test('moves to a later port when the configured one is busy', () => {
+    assert.ok(database);
+    const port = Number(new URL(database.url).port);
+    assert.ok(port > config.embeddedPostgresPort && port < config.embeddedPostgresPort + embeddedPortAttemptsMax);
+  });
+});
+
+registerMigrationSuite(server);
+registerAuditSuite(server);
+
+describe('openDatabase (embedded restart)', () => {
+  test('reopens the existing cluster with its data after close', async () => {
+    assert.ok(database);
+    await database.sql`create table survives_restart (value text)`;
+    await database.sql`insert into survives_restart values ('kept')`;
+    await database.close();
+    await database.close(); // idempotent
+    database = await openDatabase(config);
+    const rows = await database.sql<{ value: string }[]>`select value from survives_restart`;
+    assert.deepEqual(rows.map((row) => row.value), ['kept']);
+  });
+});
