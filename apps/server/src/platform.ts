@@ -29,6 +29,10 @@ export interface PlatformOptions {
   /** Start the demo market maker (default: config.demo). */
   marketMaker?: boolean;
   onFatal?: (error: unknown) => void;
+  /** Rate limits of the HTTP API (false disables them, e.g. for benchmarks against one user). */
+  rateLimit?: false | { requestsPerIpMax?: number; requestsPerPrincipalMax?: number; windowMs?: number };
+  /** Takes a snapshot after this many journalled commands (default 100,000). */
+  snapshotEveryCommands?: number;
 }
 
 export interface RunningPlatform {
@@ -72,6 +76,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
 
     const engine = new ExchangeEngine({
       journal: journalSetup.journal, snapshots: journalSetup.snapshots, clock,
+      snapshotEveryCommands: options.snapshotEveryCommands,
       onFatal: (error) => {
         logger.fatal({ error: String(error) }, 'engine lost durability; exiting for recovery');
         (options.onFatal ?? (() => process.exit(70)))(error);
@@ -102,7 +107,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const authenticator = new ApiKeyAuthenticator({ keys: identity, replayGuard: cacheReplayGuard(cache), clock });
     const app = createHttpApp({
       logger: false, authenticator, openApi: { title: 'Parite API', version: '0.1.0' },
-      rateLimit: { limiter: cacheRateLimiter(cache) },
+      rateLimit: options.rateLimit === false ? false : { ...options.rateLimit, limiter: cacheRateLimiter(cache) },
     });
     const trading = new TradingService(engine);
     await app.register(healthPlugin, { engine });

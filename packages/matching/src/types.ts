@@ -92,6 +92,14 @@ export interface RestingOrder {
   side: Side;
   priceTicks: number;
   remainingLots: number;
+  /**
+   * Kept by a resting order because amend() re-places it with the same postOnly and STP, so a
+   * snapshot must carry them for restore + replay to behave like the uninterrupted book.
+   * Optional for callers that build orders by hand: missing means false / None. The books
+   * always fill them in.
+   */
+  postOnly?: boolean;
+  selfTradePrevention?: SelfTradePrevention;
 }
 
 export interface DepthLevel {

@@ -26,7 +26,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export interface PlatformConfig {
-  /** PORT, default 8080: the HTTP listen port. */
+  /** PORT, default 8080: the HTTP listen port (0 picks a free port, for tests). */
   readonly port: number;
   /** HOST, default 127.0.0.1: loopback unless the operator opts in to exposing the port (e.g. 0.0.0.0). */
   readonly host: string;
@@ -79,7 +79,7 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
   const databaseUrl = parseUrl(problems, environment, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const production = readVariable(environment, 'DATABASE_URL') !== undefined;
   const base = {
-    port: parseInteger(problems, environment, 'PORT', { defaultValue: defaultPort, minimum: 1, maximum: 65535 }),
+    port: parseInteger(problems, environment, 'PORT', { defaultValue: defaultPort, minimum: 0, maximum: 65535 }),
     host: parseHost(problems, environment),
     dataDirectory: resolve(readVariable(environment, 'PARITE_DATA_DIR') ?? defaultDataDirectory),
     databaseUrl,

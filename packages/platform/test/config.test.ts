@@ -99,7 +99,7 @@ describe('loadConfig', () => {
     });
     assert.equal(error.problems.length, 9);
     assert.doesNotMatch(error.message, /hunter2/);
-    assert.match(error.message, /PORT must be between 1 and 65535/);
+    assert.match(error.message, /PORT must be between 0 and 65535/);
     assert.match(error.message, /PARITE_JOURNAL must be one of file, postgres, nats/);
     // An invalid configuration writes nothing to disk.
     assert.throws(() => statSync(join(directory, masterKeyFileName)), /ENOENT/);

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestPlatform } from './support/platform-harness.ts';
+
+test('a signed client trades end to end: place, fill, balances, history, audit', async () => {
+  const harness = await startTestPlatform();
+  try {
+    const ready = await harness.request(undefined, 'GET', '/readyz');
+    assert.equal(ready.status, 200);
+    const ask = await harness.request('alice', 'POST', '/v1/orders', { symbol: 'BTC-TRY', side: 'sell', type: 'limit',
+      price: '3900000', quantity: '0.01', clientOrderId: 'alice-1' });
+    assert.equal(ask.status, 201, JSON.stringify(ask.body));
+    const bid = await harness.request('bob', 'POST', '/v1/orders', { symbol: 'BTC-TRY', side: 'buy', type: 'limit',
+      price: '3900000', quantity: '0.01' });
+    assert.equal(bid.status, 201);
+    const order = bid.body as { status: string; fills: { role: string; price: string; fee: string }[] };
+    assert.equal(order.status, 'filled');
+    assert.deepEqual(order.fills.map((fill) => [fill.role, fill.price, fill.fee]), [['taker', '3900000', '78']]);
+    const balances = await harness.request('bob', 'GET', '/v1/balances');
+    const btc = (balances.body as { balances: { asset: string; total: string }[] }).balances
+      .find((balance) => balance.asset === 'BTC');
+    assert.equal(btc?.total, '1000.01');
+    const anonymous = await harness.request(undefined, 'GET', '/v1/balances');
+    assert.equal((anonymous.body as { error: { code: string } }).error.code, 'AUTH_REQUIRED');
+    const openApi = await harness.request(undefined, 'GET', '/openapi.json');
+    assert.equal((openApi.body as { openapi: string }).openapi.startsWith('3.1'), true);
+    for (const sum of harness.platform.engine.state.ledger.sumByAsset().values()) assert.equal(sum, 0n);
+  } finally {
+    await harness.stop();
+  }
+});
