@@ -3,13 +3,32 @@
 // commands become durable, a final snapshot is written, connections close.
 
 import { ConfigError, loadConfig } from '@parite/platform';
-import { startPlatform } from './platform.ts';
+import { startPlatform, type PlatformOptions } from './platform.ts';
 import { demoCredentialsFileName } from './seed.ts';
+
+/**
+ * Switches for demos and benchmarks, beside the platform configuration:
+ * PARITE_RATE_LIMIT=off disables HTTP rate limits (benchmarks drive one user hard);
+ * PARITE_MARKET_MAKER=false keeps the demo data but not the demo market maker.
+ */
+function runtimeOptions(environment: NodeJS.ProcessEnv): PlatformOptions {
+  const rateLimit = environment['PARITE_RATE_LIMIT'];
+  const marketMaker = environment['PARITE_MARKET_MAKER'];
+  if (rateLimit !== undefined && rateLimit !== 'off' && rateLimit !== 'on') {
+    throw new ConfigError(['PARITE_RATE_LIMIT must be on or off']);
+  }
+  if (marketMaker !== undefined && marketMaker !== 'true' && marketMaker !== 'false') {
+    throw new ConfigError(['PARITE_MARKET_MAKER must be true or false']);
+  }
+  return { ...(rateLimit === 'off' ? { rateLimit: false } : {}), marketMaker: marketMaker !== 'false' };
+}
 
 async function main(): Promise<void> {
   let config;
+  let options: PlatformOptions;
   try {
     config = loadConfig();
+    options = runtimeOptions(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -17,7 +36,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const platform = await startPlatform(config);
+  const platform = await startPlatform(config, options);
   console.log(`Parite is ready on ${platform.url}  (GET /readyz, GET /openapi.json, WebSocket /ws)`);
   if (platform.demo !== undefined) {
     console.log(`Demo market maker running. Demo API keys: ${config.dataDirectory}/${demoCredentialsFileName}`);

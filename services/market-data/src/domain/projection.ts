@@ -1,0 +1,148 @@
+// The market-data projection: folds the engine's committed-command stream into trades, tickers,
+// candles and published depth, and says what to push to clients after each batch. Synchronous and
+// deterministic: time is the committed timestamps, never a clock; the engine state is only read.
+import { assert } from '@parite/kernel';
+import type { ExchangeEvent } from '@parite/exchange/domain';
+import { priceUnitsOf, publicTrade } from './format.ts';
+import { depthLevelsPublishedDefault, depthLevelsPublishedLimit, marketsFollowedMax } from './limits.ts';
+import { MarketFeed, type MarketSource } from './market-feed.ts';
+import { engineSymbol } from './symbols.ts';
+import type { PublicMessage, TradeRecord } from './types.ts';
+import { depthDeltaView, tickerView } from './views.ts';
+
+/** The part of a committed command the projection reads; the engine's CommittedCommand satisfies it. */
+export interface CommittedEntry {
+  readonly sequence: bigint;
+  readonly timestampMs: number;
+  readonly result: { readonly code: string; readonly events: readonly ExchangeEvent[] };
+}
+
+export interface ProjectionOptions {
+  /** Depth levels per side that snapshots and deltas cover (default 100, at most 500). */
+  depthLevels?: number;
+}
+
+export class MarketDataProjection {
+  readonly depthLevels: number;
+  private readonly feeds = new Map<number, MarketFeed>();
+  private timeMs = 0;
+  private lastSequence = -1n;
+
+  /** `source` is read on every call, because the engine may swap its state (snapshot restore). */
+  constructor(private readonly source: () => MarketSource, options: ProjectionOptions = {}) {
+    this.depthLevels = options.depthLevels ?? depthLevelsPublishedDefault;
+    assert(Number.isSafeInteger(this.depthLevels) && this.depthLevels >= 1 &&
+      this.depthLevels <= depthLevelsPublishedLimit, 'depthLevels out of range');
+  }
+
+  /** The latest committed timestamp seen: the projection's notion of "now". */
+  get streamTimeMs(): number {
+    return this.timeMs;
+  }
+
+  get lastAppliedSequence(): bigint {
+    return this.lastSequence;
+  }
+
+  /** Folds one committed batch in and returns what to publish, market by market in order of first touch. */
+  apply(batch: readonly CommittedEntry[]): PublicMessage[] {
+    const touched = new Map<number, TradeRecord[]>();
+    for (const committed of batch) {
+      assert(committed.sequence > this.lastSequence, 'committed batches arrive in journal order');
+      this.lastSequence = committed.sequence;
+      // The engine never runs time backwards; clamping keeps candles and buckets monotonic anyway.
+      this.timeMs = Math.max(this.timeMs, committed.timestampMs);
+      if (committed.result.code !== 'OK') continue;
+      for (const event of committed.result.events) this.applyEvent(event, touched);
+    }
+    return this.publish(touched);
+  }
+
+  /** The feed of a market by `BTC-TRY` or `BTC/TRY`; undefined when the engine has no such market. */
+  feedBySymbol(symbol: string): MarketFeed | undefined {
+    const name = engineSymbol(symbol);
+    if (name === undefined) return undefined;
+    const market = this.source().marketBySymbol.get(name);
+    return market === undefined ? undefined : this.feedById(market.spec.marketId);
+  }
+
+  /** Feeds are made on first sight, from the live book at depth sequence 0. */
+  feedById(marketId: number): MarketFeed | undefined {
+    const existing = this.feeds.get(marketId);
+    if (existing !== undefined) return existing;
+    const market = this.source().markets.get(marketId);
+    if (market === undefined) return undefined;
+    assert(this.feeds.size < marketsFollowedMax, 'more markets than the engine allows');
+    const feed = new MarketFeed(marketId, market, this.depthLevels);
+    this.feeds.set(marketId, feed);
+    return feed;
+  }
+
+  /** Every market of the engine, in market id order. */
+  allFeeds(): MarketFeed[] {
+    const feeds: MarketFeed[] = [];
+    for (const marketId of [...this.source().markets.keys()].sort((a, b) => a - b)) {
+      const feed = this.feedById(marketId);
+      if (feed !== undefined) feeds.push(feed);
+    }
+    return feeds;
+  }
+
+  private applyEvent(event: ExchangeEvent, touched: Map<number, TradeRecord[]>): void {
+    const marketId = eventMarketId(event);
+    if (marketId === undefined) return;
+    const feed = this.feedById(marketId);
+    // The engine applied the event, so its state knows the market; anything else is a broken stream.
+    assert(feed !== undefined, 'an event names a market the engine state does not have');
+    let trades = touched.get(marketId);
+    if (trades === undefined) {
+      trades = [];
+      touched.set(marketId, trades);
+    }
+    if (event.type === 'market.created' || event.type === 'market.updated') feed.updateSpec(event.market);
+    if (event.type !== 'trade.executed') return;
+    const trade: TradeRecord = {
+      tradeId: event.tradeId, priceUnits: priceUnitsOf(feed.format, event.priceTicks), baseUnits: event.baseUnits,
+      quoteUnits: event.quoteUnits, takerSide: event.takerSide, timeMs: this.timeMs,
+    };
+    feed.recordTrade(trade);
+    trades.push(trade);
+  }
+
+  private publish(touched: ReadonlyMap<number, readonly TradeRecord[]>): PublicMessage[] {
+    const messages: PublicMessage[] = [];
+    for (const [marketId, trades] of touched) {
+      const feed = this.feeds.get(marketId);
+      assert(feed !== undefined, 'a touched market has a feed');
+      const symbol = feed.format.symbol;
+      if (trades.length > 0) {
+        messages.push({ channel: 'trades', symbol, data: trades.map((trade) => publicTrade(feed.format, trade)) });
+        messages.push({ channel: 'ticker', symbol, data: tickerView(feed.format, feed.ticker.summary(this.timeMs)) });
+      }
+      const market = this.source().markets.get(marketId);
+      assert(market !== undefined, 'a touched market exists in the engine state');
+      const change = feed.depth.update(market.book.depth(this.depthLevels));
+      if (change !== undefined) messages.push({ channel: 'depth', symbol, data: depthDeltaView(feed.format, change) });
+    }
+    return messages;
+  }
+}
+
+/** The market whose public data an event can change; undefined for ledger and user events. */
+export function eventMarketId(event: ExchangeEvent): number | undefined {
+  switch (event.type) {
+    case 'market.created':
+    case 'market.updated':
+      return event.market.marketId;
+    case 'order.accepted':
+      return event.order.marketId;
+    case 'order.rested':
+    case 'order.amended':
+    case 'order.reduced':
+    case 'order.done':
+    case 'trade.executed':
+      return event.marketId;
+    default:
+      return undefined;
+  }
+}
