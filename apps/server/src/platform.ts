@@ -9,7 +9,9 @@ import {
   ApiKeyAuthenticator, IdentityService, PostgresIdentityStore, identityMigrationsDirectory, identityPlugin,
   type ReplayGuard,
 } from '@parite/identity';
-import { MarketDataService, WebSocketHub, attachWebSocketHub, marketDataPlugin } from '@parite/market-data';
+import {
+  MarketDataService, WebSocketHub, attachWebSocketHub, marketDataPlugin, type WebSocketHubOptions,
+} from '@parite/market-data';
 import { Projector, committedFromJournal, projectionsMigrations, projectionsPlugin } from '@parite/projections';
 import {
   AuditLog, createLogger, openDatabase, platformMigrations, runMigrations, type Cache, type Database, type EventBus,
@@ -31,6 +33,8 @@ export interface PlatformOptions {
   onFatal?: (error: unknown) => void;
   /** Rate limits of the HTTP API (false disables them, e.g. for benchmarks against one user). */
   rateLimit?: false | { requestsPerIpMax?: number; requestsPerPrincipalMax?: number; windowMs?: number };
+  /** WebSocket hub limits (defaults suit trading bots; see tradingHubOptions). */
+  webSocket?: WebSocketHubOptions;
   /** Takes a snapshot after this many journalled commands (default 100,000). */
   snapshotEveryCommands?: number;
 }
@@ -45,6 +49,18 @@ export interface RunningPlatform {
   url: string;
   close(): Promise<void>;
 }
+
+/**
+ * The hub's own defaults suit market-data viewers; order entry needs more: a market maker requotes
+ * many orders a second over one socket and pipelines them.
+ */
+export const tradingHubOptions: WebSocketHubOptions = {
+  inboundMessagesPerWindowMax: 1_000, inboundWindowMs: 1_000, pendingOperationsPerConnectionMax: 256,
+};
+/** With rate limits off (benchmarks), only the memory bounds remain. */
+const unthrottledHubOptions: WebSocketHubOptions = {
+  inboundMessagesPerWindowMax: 1_000_000, pendingOperationsPerConnectionMax: 4_096,
+};
 
 function cacheReplayGuard(cache: Cache): ReplayGuard {
   return { firstSeen: (key, ttlMs) => cache.setIfAbsent(`replay:${key}`, '1', ttlMs) };
@@ -93,8 +109,10 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const publisher = new EventPublisher(bus, logger);
     engine.subscribe(publisher.listener);
 
-    await projector.start();
+    // Attached before recovery, the projector queues the replayed batches; its writer starts once the
+    // journal is open, because catching up after a queue overflow reads the journal.
     await engine.start();
+    await projector.start();
     closers.push(async () => {
       marketData.stop();
       await engine.stop();
@@ -116,7 +134,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     await app.register(adminPlugin, { engine, audit });
     await app.register(marketDataPlugin, { service: marketData, engine });
     await app.register(projectionsPlugin, { sql: database.sql, engine });
-    const hub = new WebSocketHub(marketData);
+    const hub = new WebSocketHub(marketData, {
+      ...tradingHubOptions, ...(options.rateLimit === false ? unthrottledHubOptions : {}), ...options.webSocket });
     registerPrivateStreams(hub, { engine, trading, authenticator, identity });
     await app.ready();
     attachWebSocketHub(app.server, hub);

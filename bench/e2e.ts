@@ -1,0 +1,122 @@
+// End-to-end benchmark (`npm run bench e2e`): the real server in its own process (durable file
+// journal with group-committed fdatasync, embedded PostgreSQL projections, market data), driven by
+// signed clients in this process on the same 2-core machine.
+//
+// WebSocket: (1) closed loop, each connection keeping a window of orders in flight: the sustained
+// orders/s; (2) open loop at a fixed arrival rate (default 10,000 orders/s): latency from the
+// *scheduled* send time to the acknowledgement, so a stall is charged to everything queued behind it
+// (no coordinated omission). REST: closed loop with concurrent keep-alive connections, each request
+// signed (HMAC over method, path, body hash, timestamp, nonce).
+// Acknowledgement = the server's reply, sent only after the order is durable in the journal.
+// Prints one JSON line: {"bench":"e2e","wsOrdersPerSec":…,"wsP50Ms":…,"wsP99Ms":…,"restOrdersPerSec":…,"restP99Ms":…}
+
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { BenchSocket } from './e2e/ws-client.ts';
+import { OrderFlow, percentile } from './e2e/orders.ts';
+import { startServerProcess, type DemoCredential } from './e2e/server-process.ts';
+import { restClosedLoop } from './e2e/rest-load.ts';
+
+const { values } = parseArgs({ options: {
+  seconds: { type: 'string', default: '8' }, rate: { type: 'string', default: '10000' },
+  connections: { type: 'string', default: '5' }, window: { type: 'string', default: '64' },
+  'rest-connections': { type: 'string', default: '32' },
+} });
+const phaseMs = Number(values.seconds) * 1000;
+const rate = Number(values.rate);
+
+type Reply = { result?: unknown; error?: { code: string } };
+
+class OpenOrders {
+  private readonly ids: number[] = [];
+  note(reply: Reply): number | undefined {
+    const order = reply.result as { orderId?: number; status?: string } | undefined;
+    if (order?.orderId !== undefined && (order.status === 'open' || order.status === 'partially_filled')) {
+      this.ids.push(order.orderId);
+    }
+    return this.ids.length > OrderFlow.openOrdersMax ? this.ids.shift() : undefined;
+  }
+}
+
+async function wsClosedLoop(sockets: BenchSocket[], windowSize: number) {
+  let acknowledged = 0;
+  let refused = 0;
+  const deadline = performance.now() + phaseMs;
+  const started = performance.now();
+  await Promise.all(sockets.map(async (socket, index) => {
+    const flow = new OrderFlow(100 + index);
+    const open = new OpenOrders();
+    const worker = async () => {
+      while (performance.now() < deadline) {
+        const reply = await socket.request({ op: 'order.place', ...flow.next() });
+        if (reply.error !== undefined) refused++;
+        else acknowledged++;
+        const cancel = open.note(reply);
+        if (cancel !== undefined) void socket.request({ op: 'order.cancel', orderId: cancel });
+      }
+    };
+    await Promise.all(Array.from({ length: windowSize }, worker));
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  return { ordersPerSec: Math.round(acknowledged / seconds), refused };
+}
+
+async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number) {
+  const latencies: number[] = [];
+  const flows = sockets.map((_, index) => new OrderFlow(200 + index));
+  const opens = sockets.map(() => new OpenOrders());
+  const total = Math.floor((ratePerSec * phaseMs) / 1000);
+  const start = performance.now();
+  let sent = 0;
+  const inFlight: Promise<void>[] = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * ratePerSec) / 1000));
+    for (; sent < due; sent++) {
+      const scheduled = start + (sent * 1000) / ratePerSec;
+      const index = sent % sockets.length;
+      const socket = sockets[index] as BenchSocket;
+      inFlight.push(socket.request({ op: 'order.place', ...(flows[index] as OrderFlow).next() }).then((reply) => {
+        latencies.push(performance.now() - scheduled);
+        const cancel = (opens[index] as OpenOrders).note(reply);
+        if (cancel !== undefined) void socket.request({ op: 'order.cancel', orderId: cancel });
+      }));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(inFlight);
+  const achieved = Math.round(total / ((performance.now() - start) / 1000));
+  latencies.sort((left, right) => left - right);
+  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99),
+    p999Ms: percentile(latencies, 0.999), achievedPerSec: achieved };
+}
+
+async function main(): Promise<void> {
+  const server = await startServerProcess();
+  try {
+    const traders = server.credentials.filter((credential) => !credential.email.startsWith('operator'));
+    const count = Number(values.connections);
+    const sockets: BenchSocket[] = [];
+    for (let index = 0; index < count; index++) {
+      sockets.push(await BenchSocket.connect(server.baseUrl, traders[index % traders.length] as DemoCredential,
+        `bench-${index}-${Date.now()}`));
+    }
+    const closed = await wsClosedLoop(sockets, Number(values.window));
+    const open = await wsOpenLoop(sockets, rate);
+    for (const socket of sockets) socket.close();
+    const rest = await restClosedLoop(server.baseUrl, traders, Number(values['rest-connections']), phaseMs);
+    console.log(JSON.stringify({
+      bench: 'e2e', wsOrdersPerSec: closed.ordersPerSec, wsP50Ms: open.p50Ms, wsP99Ms: open.p99Ms,
+      restOrdersPerSec: rest.ordersPerSec, restP99Ms: rest.p99Ms,
+      wsOpenLoopRatePerSec: rate, wsOpenLoopAchievedPerSec: open.achievedPerSec, wsP999Ms: open.p999Ms,
+      wsRefused: closed.refused, restP50Ms: rest.p50Ms, restRefused: rest.refused,
+      connections: count, window: Number(values.window), restConnections: Number(values['rest-connections']),
+    }));
+  } finally {
+    await server.stop();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

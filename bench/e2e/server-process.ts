@@ -1,0 +1,66 @@
+// Runs the real server as a child process for the end-to-end benchmark: durable file journal,
+// embedded PostgreSQL, projections and market data all on, demo users, no demo market maker.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface DemoCredential {
+  email: string;
+  apiKey: string;
+  secret: string;
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  credentials: DemoCredential[];
+  stop(): Promise<void>;
+}
+
+/** Bound on waiting for the server to become ready (embedded PostgreSQL initdb included). */
+const readyWaitMsMax = 120_000;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+export async function startServerProcess(): Promise<ServerProcess> {
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-bench-'));
+  chmodSync(dataDirectory, 0o755);
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    env: {
+      ...process.env, PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
+      PARITE_MARKET_MAKER: 'false', PARITE_RATE_LIMIT: 'off', LOG_LEVEL: 'warn',
+      PARITE_EMBEDDED_PG_PORT: String(await freePort()),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'], detached: true,
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + readyWaitMsMax;
+  while (Date.now() < deadline) {
+    const ready = await fetch(`${baseUrl}/readyz`).then((response) => response.ok, () => false);
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const credentials = JSON.parse(readFileSync(join(dataDirectory, 'demo-credentials.json'), 'utf8')) as
+    DemoCredential[];
+  return {
+    baseUrl, credentials,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
