@@ -1,2 +1,3 @@
 export * from './errors.ts';
 export * from './audit.ts';
+export * from './errors-doc.ts';
