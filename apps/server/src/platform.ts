@@ -106,8 +106,9 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     projector.attach(engine);
     const marketData = new MarketDataService(engine);
     marketData.start();
-    const publisher = new EventPublisher(bus, logger);
-    engine.subscribe(publisher.listener);
+    // Events leave the process through the bus (NATS JetStream). In one process every consumer
+    // follows the engine directly, so the in-process bus would only copy events nobody reads.
+    if (config.natsUrl !== undefined) engine.subscribe(new EventPublisher(bus, logger).listener);
 
     // Attached before recovery, the projector queues the replayed batches; its writer starts once the
     // journal is open, because catching up after a queue overflow reads the journal.

@@ -6,11 +6,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ErrorCode } from '@parite/contracts';
 import { batchOrdersMax } from '@parite/exchange';
+import { parseDecimal, systemClock } from '@parite/kernel';
+import { AuditLog } from '@parite/platform';
 import {
   assertRefused, assertRefusedUnchanged, assertLedgerBalanced, fingerprint, sendRaw, signedHeaders,
 } from './support/api-checks.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
-import { cancelEverything, limitOrder, openOrderIds, placeOrder, type BatchItemReply } from './support/trading-fixtures.ts';
+import {
+  balanceOf, cancelEverything, limitOrder, openOrderIds, placeOrder, type BalanceReply, type BatchItemReply,
+  type OrderReply,
+} from './support/trading-fixtures.ts';
 
 let harness: TestPlatform;
 
@@ -354,4 +359,197 @@ describe('order ownership and market status', () => {
         `${method} ${path} ${JSON.stringify(body)}`);
     }
   });
+});
+
+describe('happy paths of the trading routes', () => {
+  test('a limit order rests, is read, amended, and cancelled by id and by client id', async () => {
+    const order = await placeOrder(harness, 'alice', limitOrder({ clientOrderId: 'happy-1' }));
+    assert.equal(order.status, 'open');
+    assert.deepEqual([order.symbol, order.side, order.price, order.quantity, order.filledQuantity, order.clientOrderId],
+      ['BTC-TRY', 'sell', '4000000', '0.01', '0', 'happy-1']);
+    assert.equal((await balanceOf(harness, 'alice', 'BTC')).held, '0.01');
+
+    const read = await harness.request('alice', 'GET', `/v1/orders/${order.orderId}`);
+    assert.equal(read.status, 200);
+    assert.equal((read.body as OrderReply).orderId, order.orderId);
+    assert.deepEqual(await openOrderIds(harness, 'alice', 'BTC-TRY'), [order.orderId]);
+
+    const cut = await harness.request('alice', 'PATCH', `/v1/orders/${order.orderId}`, { quantity: '0.005' });
+    assert.equal(cut.status, 200, JSON.stringify(cut.body));
+    assert.equal((cut.body as OrderReply).quantity, '0.005');
+    assert.equal((await balanceOf(harness, 'alice', 'BTC')).held, '0.005');
+    const moved = await harness.request('alice', 'PATCH', `/v1/orders/${order.orderId}`, { price: '4000100' });
+    assert.equal((moved.body as OrderReply).price, '4000100');
+    await assertRefusedUnchanged(harness, 'alice', 'ORDER_AMEND_NO_CHANGE',
+      () => harness.request('alice', 'PATCH', `/v1/orders/${order.orderId}`, { price: '4000100' }), 'no change');
+
+    const cancelled = await harness.request('alice', 'DELETE', `/v1/orders/${order.orderId}`);
+    assert.equal(cancelled.status, 200);
+    assert.equal((cancelled.body as OrderReply).status, 'cancelled');
+    assertRefused(await harness.request('alice', 'GET', `/v1/orders/${order.orderId}`), 'ORDER_UNKNOWN');
+    assertRefused(await harness.request('alice', 'DELETE', `/v1/orders/${order.orderId}`), 'ORDER_UNKNOWN');
+
+    await placeOrder(harness, 'alice', limitOrder({ clientOrderId: 'happy-2' }));
+    const byClientId = await harness.request('alice', 'DELETE', '/v1/orders/by-client-id/happy-2?symbol=BTC-TRY');
+    assert.equal(byClientId.status, 200, JSON.stringify(byClientId.body));
+    assert.deepEqual([(byClientId.body as OrderReply).clientOrderId, (byClientId.body as OrderReply).status],
+      ['happy-2', 'cancelled']);
+    assert.equal((await balanceOf(harness, 'alice', 'BTC')).held, '0');
+  });
+
+  test('post-only, fill-or-kill, immediate-or-cancel and market orders', async () => {
+    const ask = await placeOrder(harness, 'alice', limitOrder({ price: '3950000', quantity: '0.02' }));
+    await refusedOrder(limitOrder({ side: 'buy', price: '3950000', postOnly: true }), 'ORDER_POST_ONLY_WOULD_TAKE', 'bob');
+    const bid = await placeOrder(harness, 'bob', limitOrder({ side: 'buy', price: '3800000', postOnly: true }));
+    assert.deepEqual([bid.status, bid.postOnly], ['open', true]);
+
+    await refusedOrder(limitOrder({ side: 'buy', price: '3950000', quantity: '0.03', timeInForce: 'FOK' }),
+      'ORDER_FILL_OR_KILL_UNFILLABLE', 'bob');
+    const fok = await placeOrder(harness, 'bob', limitOrder({ side: 'buy', price: '3950000', quantity: '0.005',
+      timeInForce: 'FOK' }));
+    assert.equal(fok.status, 'filled');
+    assert.deepEqual(fok.fills.map((fill) => [fill.role, fill.price, fill.quantity]), [['taker', '3950000', '0.005']]);
+
+    const ioc = await placeOrder(harness, 'bob', limitOrder({ side: 'buy', price: '3950000', quantity: '0.02',
+      timeInForce: 'IOC' }));
+    assert.deepEqual([ioc.status, ioc.filledQuantity, ioc.timeInForce], ['expired', '0.015', 'IOC']);
+    assertRefused(await harness.request('alice', 'GET', `/v1/orders/${ask.orderId}`), 'ORDER_UNKNOWN');
+
+    await refusedOrder(limitOrder({ side: 'buy', type: 'market', price: undefined }), 'ORDER_NO_LIQUIDITY', 'bob');
+    await placeOrder(harness, 'alice', limitOrder({ price: '3960000' }));
+    const marketBuy = await placeOrder(harness, 'bob', limitOrder({ side: 'buy', type: 'market', price: undefined }));
+    assert.deepEqual([marketBuy.status, marketBuy.price, marketBuy.timeInForce], ['filled', null, 'IOC']);
+    assert.deepEqual(marketBuy.fills.map((fill) => fill.price), ['3960000']);
+    const marketSell = await placeOrder(harness, 'alice', limitOrder({ type: 'market', price: undefined }));
+    assert.deepEqual(marketSell.fills.map((fill) => [fill.price, fill.quantity]), [['3800000', '0.01']]);
+    assert.deepEqual(await openOrderIds(harness, 'bob'), []);
+    assert.deepEqual(await openOrderIds(harness, 'alice'), []);
+  });
+
+  test('batch place with valid and invalid items, cancel-batch, cancel-all per market and everywhere', async () => {
+    const orders = [limitOrder({ clientOrderId: 'batch-1' }), limitOrder({ price: '1e5' }),
+      limitOrder({ price: '4000100', clientOrderId: 'batch-2' }), limitOrder({ symbol: 'DOGE-TRY' }),
+      limitOrder({ price: '9000000' })];
+    const placed = await harness.request('alice', 'POST', '/v1/orders/batch', { orders });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    const results = (placed.body as { results: BatchItemReply[] }).results;
+    assert.deepEqual(results.map((item) => item.ok ? item.order.clientOrderId : item.error.code),
+      ['batch-1', 'DECIMAL_MALFORMED', 'batch-2', 'MARKET_UNKNOWN', 'ORDER_PRICE_OUT_OF_BAND']);
+    const ids = results.flatMap((item) => item.ok ? [item.order.orderId] : []);
+    assert.deepEqual((await openOrderIds(harness, 'alice')).sort(), [...ids].sort());
+
+    const [first = 0, second = 0] = ids;
+    const cancelled = await harness.request('alice', 'POST', '/v1/orders/cancel-batch',
+      { orderIds: [first, 999_999_999, second, first] });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.deepEqual((cancelled.body as { results: BatchItemReply[] }).results
+      .map((item) => item.ok ? item.order.status : item.error.code),
+    ['cancelled', 'ORDER_UNKNOWN', 'cancelled', 'ORDER_UNKNOWN']);
+
+    await placeOrder(harness, 'alice', limitOrder());
+    await placeOrder(harness, 'alice', limitOrder({ price: '4000100' }));
+    await placeOrder(harness, 'alice', { symbol: 'ETH-TRY', side: 'sell', type: 'limit', price: '135000', quantity: '1' });
+    const inEth = await harness.request('alice', 'DELETE', '/v1/orders?symbol=ETH-TRY');
+    assert.deepEqual(inEth.body, { cancelled: 1 });
+    const everywhere = await harness.request('alice', 'DELETE', '/v1/orders');
+    assert.deepEqual(everywhere.body, { cancelled: 2 });
+    assert.deepEqual(await openOrderIds(harness, 'alice'), []);
+  });
+
+  test('balances add up: total = available + held, for every asset', async () => {
+    await placeOrder(harness, 'bob', limitOrder({ side: 'buy', price: '3800000', quantity: '0.1' }));
+    const response = await harness.request('bob', 'GET', '/v1/balances');
+    assert.equal(response.status, 200);
+    const balances = (response.body as { balances: BalanceReply[] }).balances;
+    assert.deepEqual(balances.map((balance) => balance.asset).sort(), ['BTC', 'ETH', 'TRY', 'USDT']);
+    const units = (text: string) => parseDecimal(text, 8);
+    for (const balance of balances) {
+      const [total, available, held] = [units(balance.total), units(balance.available), units(balance.held)];
+      assert.ok(total.ok && available.ok && held.ok, JSON.stringify(balance));
+      assert.equal(total.value, available.value + held.value, JSON.stringify(balance));
+    }
+    // 0.1 BTC at 3,800,000 TRY plus the worst-case taker fee (0.2 %).
+    assert.equal(balances.find((balance) => balance.asset === 'TRY')?.held, '380760');
+    await cancelEverything(harness, 'bob');
+  });
+
+  test('order and trade history come from the projections once they caught up', async () => {
+    await harness.platform.projector.whenCaughtUp(harness.platform.engine.lastAppliedSequence);
+    const orders = await harness.request('bob', 'GET', '/v1/orders/history?limit=500');
+    assert.equal(orders.status, 200, JSON.stringify(orders.body));
+    const items = (orders.body as { items: { orderId: number; status: string; symbol: string }[] }).items;
+    const statuses = new Set(items.map((item) => item.status));
+    for (const status of ['filled', 'expired', 'cancelled']) assert.ok(statuses.has(status), `no ${status} order`);
+    const engineOpen = await openOrderIds(harness, 'bob');
+    assert.deepEqual(items.filter((item) => item.status === 'open').map((item) => item.orderId), engineOpen);
+
+    const trades = await harness.request('bob', 'GET', '/v1/trades/history');
+    assert.equal(trades.status, 200, JSON.stringify(trades.body));
+    const fills = (trades.body as { items: { role: string; price: string; side: string }[] }).items;
+    assert.deepEqual(fills.map((fill) => [fill.role, fill.side, fill.price]).sort(), [
+      ['maker', 'buy', '3800000'], ['taker', 'buy', '3950000'], ['taker', 'buy', '3950000'],
+      ['taker', 'buy', '3960000']].sort());
+    const filtered = await harness.request('bob', 'GET', '/v1/trades/history?symbol=ETH%2FTRY');
+    assert.equal(filtered.status, 200, JSON.stringify(filtered.body));
+    assert.deepEqual((filtered.body as { items: unknown[] }).items, []);
+  });
+});
+
+describe('admin routes at runtime', () => {
+  const solParameters = {
+    tickSize: '0.01', lotSize: '0.001', quantityMinLots: 1, quantityMaxLots: 1_000_000, notionalMin: '1',
+    priceBandPpm: 100_000, marketSlippageMaxPpm: 50_000, status: 'open',
+    feeTiers: [{ makerFeePpm: 1_000, takerFeePpm: 2_000 }], openOrdersPerUserMax: 100,
+  };
+
+  async function admin(method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+    const response = await harness.request('operator', method, path, body);
+    assert.equal(response.status, 200, `${method} ${path}: ${JSON.stringify(response.body)}`);
+    return response.body as Record<string, unknown>;
+  }
+
+  test('an operator creates an asset and a market; users are funded and trade on it at once; all audited',
+    async () => {
+      const asset = await admin('POST', '/v1/admin/assets', { code: 'SOL', scale: 8 });
+      assert.equal(asset['ok'], true);
+      await admin('POST', '/v1/admin/markets', { symbol: 'SOL-TRY', parameters: solParameters });
+      assertRefused(await harness.request('operator', 'POST', '/v1/admin/markets',
+        { symbol: 'SOL-TRY', parameters: solParameters }), 'MARKET_ALREADY_EXISTS');
+      const aliceId = harness.users['alice']?.userId ?? 0;
+      const funding = { transferId: 'fund-alice-sol', userId: aliceId, direction: 'credit', asset: 'SOL', amount: '10',
+        reason: 'runtime market test' };
+      await admin('POST', '/v1/admin/ledger/transfers', funding);
+      const retry = await admin('POST', '/v1/admin/ledger/transfers', funding);
+      assert.equal((retry['reply'] as Record<string, unknown>)['duplicate'], true);
+      await admin('POST', '/v1/admin/markets/SOL-TRY/reference-price', { price: '6000' });
+
+      const market = await harness.request(undefined, 'GET', '/v1/markets/SOL-TRY');
+      assert.equal(market.status, 200, JSON.stringify(market.body));
+      await placeOrder(harness, 'alice', { symbol: 'SOL-TRY', side: 'sell', type: 'limit', price: '6000', quantity: '1.5' });
+      const buy = await placeOrder(harness, 'bob', { symbol: 'SOL-TRY', side: 'buy', type: 'limit', price: '6000',
+        quantity: '1.5' });
+      assert.equal(buy.status, 'filled');
+      assert.equal((await balanceOf(harness, 'bob', 'SOL')).total, '1.5');
+      assert.equal((await balanceOf(harness, 'alice', 'SOL')).total, '8.5');
+      await refusedOrder({ symbol: 'SOL-TRY', side: 'sell', type: 'limit', price: '6000', quantity: '9' },
+        'LEDGER_INSUFFICIENT_FUNDS');
+
+      const rows = await harness.platform.database.sql<{ action: string; actor_id: string; target_id: string }[]>`
+        select action, actor_id, target_id from audit_log
+        where action like 'asset.%' or action like 'market.%' or action like 'ledger.%' order by sequence`;
+      const actions = rows.filter((row) => ['SOL', 'SOL-TRY', String(aliceId)].includes(row.target_id))
+        .map((row) => row.action);
+      for (const action of ['asset.create.requested', 'asset.create.completed', 'market.create.requested',
+        'market.create.completed', 'market.create.refused', 'ledger.transfer.completed',
+        'market.reference-price.completed']) {
+        assert.ok(actions.includes(action), `audit log lacks ${action}: ${actions.join(', ')}`);
+      }
+      const operatorId = harness.users['operator']?.publicId;
+      assert.ok(rows.length > 0 && rows.every((row) => row.actor_id === operatorId));
+      assert.ok(rows.some((row) => row.action === 'market.update.completed' && row.target_id === 'BTC-TRY'),
+        'the halt of BTC-TRY is on record');
+      const verification = await new AuditLog(harness.platform.database.sql, systemClock).verify();
+      assert.equal(verification.ok, true, JSON.stringify(verification, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value));
+    });
 });

@@ -22,7 +22,24 @@ export function isPositiveSafeInteger(value: number): boolean {
   return Math.floor(value) === value && value <= safeIntegerMax && value > 0;
 }
 
+/**
+ * Every order passes here, so the check is one chain of comparisons (cheap enough to stay on in
+ * production); only a failing order pays for finding out which field is wrong.
+ */
 export function assertPlaceOrderInput(order: PlaceOrderInput): void {
+  const wellFormed = isSafeInteger(order.orderId) &&
+    isSafeInteger(order.ownerId) &&
+    (order.side === Side.Buy || order.side === Side.Sell) &&
+    isPositiveSafeInteger(order.priceTicks) &&
+    isPositiveSafeInteger(order.quantityLots) &&
+    order.timeInForce >= TimeInForce.GoodTillCancelled && order.timeInForce <= TimeInForce.FillOrKill &&
+    order.selfTradePrevention >= SelfTradePrevention.None &&
+    order.selfTradePrevention <= SelfTradePrevention.Decrement &&
+    (order.postOnly === true || order.postOnly === false);
+  if (!wellFormed) assertPlaceOrderInputFields(order);
+}
+
+function assertPlaceOrderInputFields(order: PlaceOrderInput): void {
   assert(isSafeInteger(order.orderId), 'place: orderId must be a safe integer');
   assert(isSafeInteger(order.ownerId), 'place: ownerId must be a safe integer');
   assert(order.side === Side.Buy || order.side === Side.Sell, 'place: unknown side');
@@ -38,6 +55,7 @@ export function assertPlaceOrderInput(order: PlaceOrderInput): void {
     'place: unknown selfTradePrevention',
   );
   assert(order.postOnly === true || order.postOnly === false, 'place: postOnly must be a boolean');
+  assert(false, 'place: malformed order');
 }
 
 export function assertAmendInput(newPriceTicks: number, newQuantityLots: number): void {

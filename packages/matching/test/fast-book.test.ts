@@ -51,3 +51,24 @@ describe('FastOrderBook: storage', () => {
     assert.throws(() => new FastOrderBook({ ordersMax: 2 ** 30 }), /fastOrdersMaxLimit/);
   });
 });
+
+describe('malformed commands are programmer errors', () => {
+  const cases: Array<[string, Partial<Parameters<OrderBook['place']>[0]>, RegExp]> = [
+    ['fractional price', { priceTicks: 100.5 }, /priceTicks/],
+    ['zero quantity', { quantityLots: 0 }, /quantityLots/],
+    ['unsafe orderId', { orderId: 2 ** 60 }, /orderId/],
+    ['unknown side', { side: 3 as Side }, /side/],
+    ['unknown STP mode', { selfTradePrevention: 9 as 0 }, /selfTradePrevention/],
+  ];
+  for (const book of [new FastOrderBook(), new NaiveOrderBook()]) {
+    for (const [name, fields, message] of cases) {
+      test(`${book.constructor.name} asserts on a ${name}`, () => {
+        assert.throws(() => book.place({ ...order(1, 1, Side.Buy, 100, 1), ...fields }, new RecordingSink()), message);
+        assert.equal(book.orderCount(), 0);
+      });
+    }
+    test(`${book.constructor.name} asserts on a non-positive amend`, () => {
+      assert.throws(() => book.amend(1, 100, 0, new RecordingSink()), /newQuantityLots/);
+    });
+  }
+});

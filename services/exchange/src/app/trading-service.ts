@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { formatDecimal } from '@parite/kernel';
 import { ServiceError, errorCatalogue, isErrorCode } from '@parite/contracts';
 import { SelfTradePrevention, TimeInForce } from '@parite/matching';
-import type { ExchangeCommand, OrderPlaceCommand } from '../domain/types.ts';
+import { clientOrderIdKey } from '../domain/state.ts';
+import type { ExchangeCommand, OrderPlaceCommand, OrderView } from '../domain/types.ts';
 import type { ExchangeEngineApi } from './engine-api.ts';
 import {
   marketOf, orderAfter, orderResponse, parseUnits, publicSymbol, selfTradePreventionNames, sideNames,
@@ -90,17 +91,21 @@ export class TradingService {
       clientOrderId: undefined });
     throwIfRefused(committed.result);
     const market = marketOf(this.engine.state, record.view.symbol);
-    const reply = orderAfter(this.engine.state, market, orderId, committed.result);
-    return reply ?? orderResponse(market, record.view, undefined, []);
+    const reply = orderAfter(this.engine.state, market, orderId, committed.result, record.view);
+    if (reply === undefined) throw new ServiceError('INTERNAL_ERROR');
+    return reply;
   }
 
   async cancelByClientOrderId(ownerId: number, symbol: string, clientOrderId: string): Promise<OrderReply> {
     const market = marketOf(this.engine.state, symbol);
+    // Read before the cancel removes it: the reply is built from this view and the done event.
+    const known = this.openOrderByClientId(ownerId, clientOrderId);
     const committed = await this.engine.submit({ kind: 'order.cancel', ownerId, symbol: market.spec.symbol,
       orderId: undefined, clientOrderId });
     throwIfRefused(committed.result);
     const orderId = committed.result.reply?.['orderId'];
-    const reply = typeof orderId === 'number' ? orderAfter(this.engine.state, market, orderId, committed.result)
+    const reply = typeof orderId === 'number'
+      ? orderAfter(this.engine.state, market, orderId, committed.result, known?.orderId === orderId ? known : undefined)
       : undefined;
     if (reply === undefined) throw new ServiceError('INTERNAL_ERROR');
     return reply;
@@ -108,10 +113,12 @@ export class TradingService {
 
   async cancelOrders(ownerId: number, orderIds: readonly number[]): Promise<BatchItem[]> {
     const commands: ExchangeCommand[] = [];
+    const known = new Map<number, OrderView>();
     const items: (BatchItem | number)[] = orderIds.map((orderId) => {
       const record = this.engine.state.orders.get(orderId);
       if (record === undefined || record.view.ownerId !== ownerId) return failure(new ServiceError('ORDER_UNKNOWN'));
       commands.push({ kind: 'order.cancel', ownerId, symbol: record.view.symbol, orderId, clientOrderId: undefined });
+      known.set(orderId, record.view);
       return orderId;
     });
     const committed = await this.engine.submitMany(commands);
@@ -123,7 +130,7 @@ export class TradingService {
       if (record === undefined || outcome === undefined) return failure(new ServiceError('INTERNAL_ERROR'));
       if (outcome.result.code !== 'OK') return failure(new ServiceError(codeOf(outcome.result.code)));
       const market = marketOf(this.engine.state, (outcome.command as { symbol: string }).symbol);
-      const reply = orderAfter(this.engine.state, market, item, outcome.result);
+      const reply = orderAfter(this.engine.state, market, item, outcome.result, known.get(item));
       return reply === undefined ? failure(new ServiceError('INTERNAL_ERROR')) : { ok: true as const, order: reply };
     });
   }
@@ -146,9 +153,16 @@ export class TradingService {
         : parseUnits(request.quantity, market.base.scale, 'quantity'),
     });
     throwIfRefused(committed.result);
-    const reply = orderAfter(this.engine.state, market, orderId, committed.result);
+    // An amend that re-enters the book may fill completely, which removes the record: pass its view.
+    const reply = orderAfter(this.engine.state, market, orderId, committed.result, record.view);
     if (reply === undefined) throw new ServiceError('INTERNAL_ERROR');
     return reply;
+  }
+
+  private openOrderByClientId(ownerId: number, clientOrderId: string): OrderView | undefined {
+    const entry = this.engine.state.clientOrderIds.get(clientOrderIdKey(ownerId, clientOrderId));
+    const record = entry === undefined ? undefined : this.engine.state.orders.get(entry.orderId);
+    return record?.view.ownerId === ownerId ? record.view : undefined;
   }
 
   /** Open orders come from the engine; finished ones from the order history (projections). */
@@ -161,9 +175,10 @@ export class TradingService {
   }
 
   openOrders(ownerId: number, symbol: string | undefined): OrderReply[] {
+    // The market first: an unknown symbol is MARKET_UNKNOWN whether or not the user ever traded.
+    const market = symbol === undefined ? undefined : marketOf(this.engine.state, symbol);
     const user = this.engine.state.users.get(ownerId);
     if (user === undefined) return [];
-    const market = symbol === undefined ? undefined : marketOf(this.engine.state, symbol);
     const replies: OrderReply[] = [];
     for (const orderId of user.openOrderIds) {
       const record = this.engine.state.orders.get(orderId);

@@ -87,9 +87,14 @@ export function orderResponse(market: MarketState, view: OrderView, done: DoneRe
   };
 }
 
-/** The order as it stands after a command: from the live record, or rebuilt from the events. */
-export function orderAfter(state: ExchangeState, market: MarketState, orderId: number, result: CommandResult) {
-  let view: OrderView | undefined = state.orders.get(orderId)?.view;
+/**
+ * The order as it stands after a command: from the live record, or rebuilt from the events. A
+ * command that finishes an existing order (cancel, amend into a full fill) removes its record and
+ * emits no `order.accepted`, so the caller passes the view it read before: `known`.
+ */
+export function orderAfter(state: ExchangeState, market: MarketState, orderId: number, result: CommandResult,
+  known?: OrderView) {
+  let view: OrderView | undefined = state.orders.get(orderId)?.view ?? known;
   let done: DoneReason | undefined;
   const fills: FillView[] = [];
   for (const event of result.events) {
