@@ -100,7 +100,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       onListenerError: (error) => logger.error({ error: String(error) }, 'committed-command listener failed'),
     });
     const projector = new Projector(database.sql, {
-      readCommitted: committedFromJournal(journalSetup.journal),
+      readCommitted: committedFromJournal(journalSetup.journal, { snapshots: journalSetup.snapshots }),
       onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error) }, 'projector error'),
     });
     projector.attach(engine);

@@ -1,0 +1,17 @@
+// @parite/projections: PostgreSQL read models of the exchange, projected exactly once from the
+// engine's committed-command stream, rebuildable from the journal, and the history HTTP API.
+
+export { Projector, projectorBatchMaxDefault, projectorBatchMaxLimit, projectorQueueMaxDefault } from './projector.ts';
+export type { ProjectorOptions, ProjectorStatus, ReadCommitted } from './projector.ts';
+export { committedFromJournal } from './journal-source.ts';
+export type { JournalReader, JournalRecordLike, JournalSourceOptions, SnapshotReader } from './journal-source.ts';
+export { rebuildProjections, projectionTables, rebuildBatchMax } from './rebuild.ts';
+export type { RebuildReport } from './rebuild.ts';
+export { projectionsMigrations } from './migrations.ts';
+export { exchangeProjectionName, readCheckpoint, CheckpointMovedError } from './storage/checkpoint.ts';
+export type { Sql, SqlTypes, TransactionSql } from './storage/sql.ts';
+export { projectionsPlugin, requestOwnerId } from './http/plugin.ts';
+export type { ProjectionsPluginOptions } from './http/plugin.ts';
+export * from './queries.ts';
+export { orderStatuses } from './mapping/order-status.ts';
+export type { OrderStatus } from './mapping/order-status.ts';

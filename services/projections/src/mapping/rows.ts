@@ -1,0 +1,108 @@
+// The rows of the projection tables as plain values, one interface per table. The mapping
+// functions produce them from events without touching a database; storage/ writes them.
+
+import type { MarketSpec, OrderType, Side, TimeInForce } from '@parite/exchange/domain';
+import type { OrderStatus } from './order-status.ts';
+
+export interface AssetRow {
+  assetId: number;
+  code: string;
+  scale: number;
+  createdSequence: bigint;
+}
+
+export interface MarketRow {
+  marketId: number;
+  symbol: string;
+  baseAssetId: number;
+  quoteAssetId: number;
+  status: string;
+  version: number;
+  tickSizeUnits: bigint;
+  lotSizeUnits: bigint;
+  spec: MarketSpec;
+  referencePriceTicks: number | null;
+  updatedSequence: bigint;
+}
+
+export interface UserFeeTierRow {
+  ownerId: number;
+  feeTier: number;
+  updatedSequence: bigint;
+}
+
+export interface OrderRow {
+  orderId: number;
+  clientOrderId: string;
+  ownerId: number;
+  marketId: number;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  priceTicks: number;
+  quantityLots: number;
+  remainingLots: number;
+  filledLots: number;
+  filledQuoteUnits: bigint;
+  feeUnits: bigint;
+  tickSizeUnits: bigint;
+  lotSizeUnits: bigint;
+  status: OrderStatus;
+  createdAtMs: number;
+  updatedAtMs: number;
+  lastSequence: bigint;
+}
+
+export interface TradeRow {
+  tradeId: number;
+  marketId: number;
+  symbol: string;
+  priceTicks: number;
+  quantityLots: number;
+  quoteUnits: bigint;
+  baseUnits: bigint;
+  tickSizeUnits: bigint;
+  takerSide: Side;
+  makerOrderId: number;
+  makerOwnerId: number;
+  takerOrderId: number;
+  takerOwnerId: number;
+  makerFeeUnits: bigint;
+  takerFeeUnits: bigint;
+  executedAtMs: number;
+  sequence: bigint;
+}
+
+export interface BalanceRow {
+  ownerId: number;
+  assetId: number;
+  balanceUnits: bigint;
+  heldUnits: bigint;
+  updatedSequence: bigint;
+}
+
+export interface PostingRow {
+  postingId: number;
+  reference: string;
+  reason: string | null;
+  legCount: number;
+  postedAtMs: number;
+  sequence: bigint;
+}
+
+export interface EntryRow {
+  postingId: number;
+  legIndex: number;
+  debitOwnerId: number;
+  creditOwnerId: number;
+  assetId: number;
+  amountUnits: bigint;
+}
+
+/** Where and when an event happened: the journal sequence and timestamp of its command. */
+export interface EventOrigin {
+  sequence: bigint;
+  timestampMs: number;
+}

@@ -1,0 +1,88 @@
+// The bounded hand-off between the engine's listener (synchronous, must never block) and the
+// projector's writer loop. When a batch would exceed the bound, the queue drops it and every later
+// one and says so (overflowed): nothing is lost, because every delivered command is already in the
+// journal, and the writer catches up from there before it takes live batches again.
+
+import { assert } from '@parite/kernel';
+import type { CommittedCommand } from '@parite/exchange';
+
+export class CommittedQueue {
+  private batches: (readonly CommittedCommand[])[] = [];
+  /** Commands of batches[0] already taken. */
+  private offset = 0;
+  private size = 0;
+  private dropping = false;
+  /** Highest sequence accepted; later batches at or below it (a replay) are ignored. */
+  private lastSequence = 0n;
+  private highestSequence = 0n;
+
+  constructor(readonly commandsMax: number) {
+    assert(Number.isSafeInteger(commandsMax) && commandsMax > 0, 'queue bound must be a positive integer');
+  }
+
+  get length(): number { return this.size; }
+  /** Highest sequence ever offered, queued or dropped: the engine has delivered (so journalled) it. */
+  get highestOffered(): bigint { return this.highestSequence; }
+  get overflowed(): boolean { return this.dropping; }
+
+  /** Appends what is new in `batch`; false when it had to drop it (the queue is full or was). */
+  offer(batch: readonly CommittedCommand[]): boolean {
+    const last = batch[batch.length - 1];
+    if (last !== undefined && last.sequence > this.highestSequence) this.highestSequence = last.sequence;
+    let start = 0;
+    while (start < batch.length && (batch[start] as CommittedCommand).sequence <= this.lastSequence) start++;
+    if (start === batch.length) return true;
+    if (this.dropping) return false;
+    const fresh = start === 0 ? batch : batch.slice(start);
+    if (this.size + fresh.length > this.commandsMax) {
+      this.dropping = true;
+      return false;
+    }
+    this.batches.push(fresh);
+    this.size += fresh.length;
+    this.lastSequence = (fresh[fresh.length - 1] as CommittedCommand).sequence;
+    return true;
+  }
+
+  /** Removes and returns up to `countMax` commands in order. */
+  take(countMax: number): CommittedCommand[] {
+    assert(countMax > 0, 'take at least one command');
+    const taken: CommittedCommand[] = [];
+    while (taken.length < countMax && this.batches.length > 0) {
+      const batch = this.batches[0] as readonly CommittedCommand[];
+      const end = Math.min(batch.length, this.offset + countMax - taken.length);
+      for (let index = this.offset; index < end; index++) taken.push(batch[index] as CommittedCommand);
+      if (end === batch.length) {
+        this.batches.shift();
+        this.offset = 0;
+      } else {
+        this.offset = end;
+      }
+    }
+    this.size -= taken.length;
+    assert(this.size >= 0, 'queue size went negative');
+    return taken;
+  }
+
+  /**
+   * Accepts batches again, ignoring anything at or below `sequence`. Called by the writer before it
+   * reads the journal to catch up: whatever is delivered from now on is either in that read or
+   * queued here, so the two meet without a hole (a hole would only cost another catch-up).
+   */
+  resume(sequence: bigint): void {
+    this.dropping = false;
+    this.ignoreUpTo(sequence);
+  }
+
+  /** Later batches at or below `sequence` are ignored (they are projected already). */
+  ignoreUpTo(sequence: bigint): void {
+    if (sequence > this.lastSequence) this.lastSequence = sequence;
+  }
+
+  /** Forgets everything queued, keeping the dropping state. */
+  clear(): void {
+    this.batches = [];
+    this.offset = 0;
+    this.size = 0;
+  }
+}

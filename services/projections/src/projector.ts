@@ -1,0 +1,304 @@
+// The projector: the engine's committed-command stream into PostgreSQL, exactly once.
+//
+// The journal is the outbox. The engine's events are a pure function of the journal, and the
+// checkpoint (last projected sequence) is written in the same transaction as the rows, so after any
+// crash the projector resumes at its checkpoint and ignores what it already has. The engine's
+// listener only appends to a bounded queue (it must never block the engine); one writer loop
+// drains it in big batches, one transaction each. When the queue overflows, or the stream it sees
+// has a hole (the engine restarted from a snapshot newer than the checkpoint), the writer catches
+// up from the journal through `readCommitted` and then takes live batches again.
+
+import { assert } from '@parite/kernel';
+import type { CommittedCommand, ExchangeEngineApi } from '@parite/exchange';
+import { classifyFailure, retryDelayMs, sourceBatches } from './failures.ts';
+import type { MarketCatalogue } from './mapping/market-catalogue.ts';
+import { CommittedQueue } from './projector-queue.ts';
+import { ensureCheckpoint, exchangeProjectionName, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
+import { buildChangeset, writeBatch } from './storage/project-commands.ts';
+import type { Sql } from './storage/sql.ts';
+import { Waiters } from './waiters.ts';
+
+/** Reads committed commands after a sequence, in order, in batches: the journal replayed. */
+export type ReadCommitted = (afterSequence: bigint) => AsyncIterable<readonly CommittedCommand[]>;
+
+/** Commands the queue holds before it drops live batches and the writer catches up from the journal. */
+export const projectorQueueMaxDefault = 100_000;
+/** Commands written per transaction. */
+export const projectorBatchMaxDefault = 5_000;
+export const projectorBatchMaxLimit = 100_000;
+
+export interface ProjectorOptions {
+  /** Needed to recover from an overflow or a hole in the live stream; without it those are fatal. */
+  readCommitted?: ReadCommitted;
+  queueMax?: number;
+  batchMax?: number;
+  /** Checkpoint name; default 'exchange'. */
+  name?: string;
+  /** Every failure: retried ones (fatal false) and the one that stopped the projector (fatal true). */
+  onError?: (error: unknown, fatal: boolean) => void;
+}
+
+export interface ProjectorStatus {
+  checkpoint: bigint;
+  queuedCommands: number;
+  overflowed: boolean;
+  catchUpNeeded: boolean;
+  failed: boolean;
+}
+
+export class Projector {
+  private readonly queue: CommittedQueue;
+  private readonly batchMax: number;
+  private readonly name: string;
+  private readonly waiters = new Waiters();
+  private catalogue: MarketCatalogue | undefined;
+  private checkpointSequence = 0n;
+  private loop: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopping = false;
+  private drainOnStop = true;
+  private catchUpNeeded = false;
+  /** Commands taken from the queue whose write failed for a transient reason: written first. */
+  private retry: CommittedCommand[] | undefined;
+  private resyncNeeded = false;
+  private failure: unknown = undefined;
+  private workPending = false;
+  private wakeUp: (() => void) | undefined;
+  private interruptSleep: (() => void) | undefined;
+
+  constructor(private readonly sql: Sql, private readonly options: ProjectorOptions = {}) {
+    this.queue = new CommittedQueue(options.queueMax ?? projectorQueueMaxDefault);
+    this.batchMax = options.batchMax ?? projectorBatchMaxDefault;
+    assert(Number.isSafeInteger(this.batchMax) && this.batchMax > 0 && this.batchMax <= projectorBatchMaxLimit,
+      'batchMax out of range');
+    this.name = options.name ?? exchangeProjectionName;
+  }
+
+  /** Subscribes to the engine. Attach before the engine starts, so its start-up replay is queued too. */
+  attach(engine: Pick<ExchangeEngineApi, 'subscribe'>): void {
+    assert(this.unsubscribe === undefined, 'the projector is attached already');
+    this.unsubscribe = engine.subscribe((batch) => this.receive(batch));
+  }
+
+  /**
+   * Reads the checkpoint and starts the writer loop. With a readCommitted source the loop first
+   * catches up from the journal: the engine's start-up replay begins at its latest snapshot, which
+   * may be past the checkpoint, and without new commands nothing else would reveal that hole.
+   */
+  async start(): Promise<void> {
+    assert(this.loop === undefined, 'the projector is started already');
+    await ensureCheckpoint(this.sql, this.name);
+    await this.resync();
+    this.catchUpNeeded = this.options.readCommitted !== undefined;
+    this.loop = this.run();
+  }
+
+  /** Detaches and ends the loop: after writing what is queued (drain) or at once (a simulated crash). */
+  async stop(options: { drain?: boolean } = {}): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.stopping = true;
+    this.drainOnStop = options.drain ?? true;
+    this.wake();
+    this.interruptSleep?.();
+    await this.loop;
+    this.waiters.rejectAll(new Error(`projector ${this.name} stopped at sequence ${this.checkpointSequence}`));
+  }
+
+  /** The last projected sequence, as stored. */
+  async checkpoint(): Promise<bigint> {
+    return await readCheckpoint(this.sql, this.name);
+  }
+
+  /** Resolves once everything up to `sequence` is projected; rejects if the projector fails or stops first. */
+  whenCaughtUp(sequence: bigint): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.loop !== undefined && sequence <= this.checkpointSequence) return Promise.resolve();
+    if (this.stopping) return Promise.reject(new Error(`projector ${this.name} is stopped`));
+    return this.waiters.add(sequence);
+  }
+
+  status(): ProjectorStatus {
+    return {
+      checkpoint: this.checkpointSequence, queuedCommands: this.queue.length, overflowed: this.queue.overflowed,
+      catchUpNeeded: this.catchUpNeeded, failed: this.failure !== undefined,
+    };
+  }
+
+  /** The engine's listener: synchronous and bounded; never throws into the engine. */
+  private receive(batch: readonly CommittedCommand[]): void {
+    if (this.failure !== undefined) return;
+    this.queue.offer(batch);
+    this.wake();
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (this.failure === undefined) {
+      if (this.stopping && !this.drainOnStop) return;
+      try {
+        const worked = await this.step();
+        attempt = 0;
+        if (worked) continue;
+        if (this.stopping) return;
+        await this.idle();
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === 'fatal') {
+          this.fail(error);
+          return;
+        }
+        this.options.onError?.(error, false);
+        // A stop does not wait out an outage: what is not written is in the journal.
+        if (this.stopping) return;
+        if (kind === 'resync') {
+          this.resyncNeeded = true;
+          continue;
+        }
+        await this.sleep(retryDelayMs(attempt++));
+      }
+    }
+  }
+
+  /** One unit of work; false when there was nothing to do. */
+  private async step(): Promise<boolean> {
+    if (this.resyncNeeded) {
+      this.retry = undefined;
+      await this.resync();
+      this.resyncNeeded = false;
+      return true;
+    }
+    if (this.retry !== undefined) {
+      await this.project(this.retry);
+      return true;
+    }
+    if (this.catchUpNeeded || (this.queue.length === 0 && this.queue.overflowed)) {
+      await this.catchUp();
+      return true;
+    }
+    if (this.queue.length === 0) return false;
+    const commands = this.queue.take(this.batchMax);
+    this.retry = commands;
+    await this.project(commands);
+    return true;
+  }
+
+  /** Writes the part of `commands` that follows the checkpoint; a hole means catching up first. */
+  private async project(commands: readonly CommittedCommand[]): Promise<void> {
+    let start = 0;
+    while (start < commands.length && (commands[start] as CommittedCommand).sequence <= this.checkpointSequence) {
+      start++;
+    }
+    let end = start;
+    while (end < commands.length &&
+      (commands[end] as CommittedCommand).sequence === this.checkpointSequence + BigInt(end - start + 1)) end++;
+    if (end > start) await this.write(commands.slice(start, end));
+    // What follows a hole is in the journal too; the catch-up reads it again in order.
+    if (end < commands.length) this.needCatchUp(commands[end] as CommittedCommand);
+    this.retry = undefined;
+  }
+
+  private needCatchUp(next: CommittedCommand): void {
+    if (this.options.readCommitted === undefined) {
+      this.fail(new Error(`projector ${this.name}: sequences ${this.checkpointSequence + 1n}..` +
+        `${next.sequence - 1n} never arrived and no readCommitted source is configured`));
+      return;
+    }
+    this.catchUpNeeded = true;
+  }
+
+  private async catchUp(): Promise<void> {
+    const readCommitted = this.options.readCommitted;
+    if (readCommitted === undefined) {
+      this.fail(new Error(`projector ${this.name}: the queue overflowed and no readCommitted source is configured`));
+      return;
+    }
+    this.catchUpNeeded = true;
+    // Accept live batches again before reading: what arrives from now on is in the read or queued.
+    this.queue.resume(this.checkpointSequence);
+    const startSequence = this.checkpointSequence;
+    const pending: CommittedCommand[] = [];
+    for await (const batch of sourceBatches(readCommitted(this.checkpointSequence))) {
+      for (const command of batch) {
+        const tip = this.checkpointSequence + BigInt(pending.length);
+        if (command.sequence <= tip) continue;
+        assert(command.sequence === tip + 1n, `readCommitted skipped from ${tip} to ${command.sequence}`);
+        pending.push(command);
+      }
+      while (pending.length >= this.batchMax) await this.write(pending.splice(0, this.batchMax));
+      if (this.stopping && !this.drainOnStop) return;
+    }
+    if (pending.length > 0) await this.write(pending);
+    // The engine delivered commands past the checkpoint, so the journal holds them. A read that
+    // found none lags behind the engine: wait (as for an outage) rather than spin.
+    if (this.checkpointSequence === startSequence && this.checkpointSequence < this.queue.highestOffered) {
+      throw new Error(`projector ${this.name}: readCommitted returned nothing after ${startSequence}`);
+    }
+    this.catchUpNeeded = false;
+  }
+
+  private async write(commands: readonly CommittedCommand[]): Promise<void> {
+    assert(this.catalogue !== undefined, 'start() loads the catalogue');
+    const previous = this.checkpointSequence;
+    const changeset = buildChangeset(this.catalogue, previous, commands);
+    await this.sql.begin(async (transaction) => {
+      await writeBatch(transaction, this.name, previous, changeset);
+    });
+    changeset.markets.commit();
+    this.checkpointSequence = changeset.lastSequence ?? previous;
+    this.waiters.resolveUpTo(this.checkpointSequence);
+  }
+
+  /** Re-reads where the tables are: at start, and when another writer moved the checkpoint. */
+  private async resync(): Promise<void> {
+    // Whatever hole there was is measured again against the new checkpoint by the next batch.
+    this.catchUpNeeded = false;
+    this.checkpointSequence = await readCheckpoint(this.sql, this.name);
+    this.catalogue = await readMarketCatalogue(this.sql);
+    this.queue.ignoreUpTo(this.checkpointSequence);
+    this.waiters.resolveUpTo(this.checkpointSequence);
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.queue.clear();
+    this.options.onError?.(error, true);
+    this.waiters.rejectAll(error);
+  }
+
+  private wake(): void {
+    this.workPending = true;
+    const wakeUp = this.wakeUp;
+    this.wakeUp = undefined;
+    wakeUp?.();
+  }
+
+  /** Waits for new work or a stop; returns at once if either came since the last wait. */
+  private idle(): Promise<void> {
+    if (this.workPending) {
+      this.workPending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.wakeUp = () => {
+        this.workPending = false;
+        resolve();
+      };
+    });
+  }
+
+  /** Waits before a retry; only a stop cuts it short (new work would just hammer an outage). */
+  private sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.interruptSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, delayMs);
+      this.interruptSleep = done;
+    });
+  }
+}

@@ -1,0 +1,33 @@
+// One batch of commands into the tables, inside the caller's transaction: fold the events, move the
+// checkpoint (compare and set), write the rows. The live projector and the rebuild share this path.
+
+import { assert } from '@parite/kernel';
+import type { CommittedCommand } from '@parite/exchange';
+import { ProjectionChangeset } from '../mapping/changeset.ts';
+import type { MarketCatalogue } from '../mapping/market-catalogue.ts';
+import { advanceCheckpoint } from './checkpoint.ts';
+import type { TransactionSql } from './sql.ts';
+import { writeChangeset, type WriteCounts } from './write-changeset.ts';
+
+/** Folds `commands` (contiguous, starting right after `previous`) on a fork of `catalogue`. */
+export function buildChangeset(catalogue: MarketCatalogue, previous: bigint,
+  commands: readonly CommittedCommand[]): ProjectionChangeset {
+  assert(commands.length > 0, 'a batch has at least one command');
+  const changeset = new ProjectionChangeset(catalogue.fork());
+  for (const command of commands) changeset.add(command);
+  assert(changeset.firstSequence === previous + 1n,
+    `batch starts at ${changeset.firstSequence}, checkpoint is ${previous}`);
+  return changeset;
+}
+
+/**
+ * Writes the changeset and moves the checkpoint to its last sequence. The caller commits the
+ * changeset's market fork (changeset.markets.commit()) once the transaction has committed.
+ */
+export async function writeBatch(sql: TransactionSql, name: string, previous: bigint,
+  changeset: ProjectionChangeset): Promise<WriteCounts> {
+  const last = changeset.lastSequence;
+  assert(last !== undefined, 'an empty changeset has nothing to write');
+  await advanceCheckpoint(sql, name, previous, last);
+  return await writeChangeset(sql, changeset);
+}
