@@ -70,31 +70,35 @@ interface RoundResult {
 }
 
 function parseOptions(): BenchOptions {
+  // Not strict: the bench runner forwards every flag to every benchmark, so unknown ones are ignored.
   const { values } = parseArgs({
+    strict: false,
+    allowPositionals: true,
     options: {
-      seed: { type: 'string', default: '42' },
-      operations: { type: 'string', default: '1000000' },
+      seed: { type: 'string' },
+      operations: { type: 'string' },
       'peer-operations': { type: 'string' },
-      rounds: { type: 'string', default: '3' },
-      'validate-operations': { type: 'string', default: '200000' },
+      rounds: { type: 'string' },
+      'validate-operations': { type: 'string' },
       'workload-file': { type: 'string' },
     },
   });
-  const operations = Number(values.operations);
-  const options: BenchOptions = {
-    seed: Number(values.seed),
-    operations,
-    peerOperations: Math.min(operations, Number(values['peer-operations'] ?? operations)),
-    rounds: Number(values.rounds),
-    validateOperations: Math.min(operations, Number(values['validate-operations'])),
-    workloadFile: values['workload-file'],
+  const integer = (name: string, fallback: number): number => {
+    const raw = values[name];
+    const value = typeof raw === 'string' ? Number(raw) : fallback;
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer`);
+    return value;
   };
-  for (const [name, value] of Object.entries(options)) {
-    if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0)) {
-      throw new Error(`--${name} must be a non-negative integer`);
-    }
-  }
-  return options;
+  const operations = integer('operations', 1_000_000);
+  const workloadFile = values['workload-file'];
+  return {
+    seed: integer('seed', 42),
+    operations,
+    peerOperations: Math.min(operations, integer('peer-operations', operations)),
+    rounds: Math.max(1, integer('rounds', 3)),
+    validateOperations: Math.min(operations, integer('validate-operations', 200_000)),
+    workloadFile: typeof workloadFile === 'string' ? workloadFile : undefined,
+  };
 }
 
 function workloadFor(options: BenchOptions): Workload {

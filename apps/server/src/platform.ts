@@ -6,7 +6,8 @@ import { systemClock, type Clock } from '@parite/kernel';
 import { ExchangeEngine, TradingService, adminPlugin, tradingPlugin } from '@parite/exchange';
 import { createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import {
-  ApiKeyAuthenticator, IdentityService, PostgresIdentityStore, identityMigrationsDirectory, identityPlugin,
+  ApiKeyAuthenticator, IdentityService, MemoryReplayGuard, PostgresIdentityStore, identityMigrationsDirectory,
+  identityPlugin,
   type ReplayGuard,
 } from '@parite/identity';
 import {
@@ -123,7 +124,10 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
 
     const identity = new IdentityService({ store: new PostgresIdentityStore(database.sql), audit,
       masterKey: Buffer.from(config.masterKeyHex, 'hex'), clock });
-    const authenticator = new ApiKeyAuthenticator({ keys: identity, replayGuard: cacheReplayGuard(cache), clock });
+    // Redis shares seen signatures across instances. In one process, identity's own guard is used:
+    // when full it refuses requests instead of forgetting a signature still inside its window.
+    const replayGuard = config.redisUrl === undefined ? new MemoryReplayGuard(clock) : cacheReplayGuard(cache);
+    const authenticator = new ApiKeyAuthenticator({ keys: identity, replayGuard, clock });
     const app = createHttpApp({
       logger: false, authenticator, openApi: { title: 'Parite API', version: '0.1.0' },
       rateLimit: options.rateLimit === false ? false : { ...options.rateLimit, limiter: cacheRateLimiter(cache) },

@@ -4,7 +4,7 @@
 //   see fast/order-store.ts, fast/level-store.ts), so trading allocates nothing and the GC has
 //   nothing to trace;
 // - each level is an intrusive doubly linked FIFO: O(1) cancel anywhere, O(1) fill at the head;
-// - orderId -> handle through an open-addressing table in typed arrays (fast/order-index.ts says
+// - orderId -> handle through an open-addressing table in typed arrays (fast/integer-map.ts says
 //   why it is not a Map);
 // - levels per side in a sorted array with the best price last (fast/price-ladder.ts says why);
 // - the sink receives scalars only, and place/cancel/amend create no objects.
@@ -28,7 +28,10 @@ import {
 
 /** Default resting-order limit per book. */
 export const fastOrdersMaxDefault = 1 << 20;
-/** Hard limit: handles are int32 and each order costs ~70 bytes of typed arrays. */
+/**
+ * Hard limit: handles are int32, and stores grow on demand to at most ~180 bytes of typed arrays
+ * per order of capacity (orders, levels, ladders, hash tables), ~3 GB at this limit.
+ */
 export const fastOrdersMaxLimit = 1 << 24;
 /** Stores start this big (or at ordersMax if smaller) and double on demand. */
 const capacityInitialMax = 1024;

@@ -25,6 +25,7 @@ const readyPollMs = 100;
 export const clusterExitWaitMsMax = 10_000;
 /** How long a graceful stop (final snapshot, database shutdown) may take. */
 export const gracefulStopWaitMsMax = 30_000;
+const killedExitWaitMsMax = 10_000;
 
 export interface ServerExit {
   code: number | null;
@@ -131,11 +132,17 @@ export function killGroup(server: ServerProcess): void {
   signalGroup(server.pid, 'SIGKILL');
 }
 
+/** Waits for a killed server to be reaped. */
+export async function awaitKilled(server: ServerProcess): Promise<ServerExit> {
+  const exit = await withinMs(server.exited, killedExitWaitMsMax);
+  if (exit === undefined) throw new Error(`server ${server.pid} survived SIGKILL for ${killedExitWaitMsMax} ms`);
+  return exit;
+}
+
 /** SIGTERM to the node process only: main.ts stops gracefully (final snapshot, database stop). */
 export async function stopGracefully(server: ServerProcess, waitMsMax = gracefulStopWaitMsMax): Promise<ServerExit> {
   signalProcess(server.pid, 'SIGTERM');
-  const timeout = delay(waitMsMax).then(() => undefined);
-  const exit = await Promise.race([server.exited, timeout]);
+  const exit = await withinMs(server.exited, waitMsMax);
   if (exit === undefined) {
     killGroup(server);
     throw new Error(`server did not stop within ${waitMsMax} ms after SIGTERM:\n${server.output()}`);
@@ -178,7 +185,7 @@ export async function awaitClusterGone(dataDirectory: string, waitMsMax = cluste
 export async function killEverything(server: ServerProcess | undefined, dataDirectory: string): Promise<void> {
   if (server !== undefined && liveGroups.has(server.pid)) {
     killGroup(server);
-    await Promise.race([server.exited, delay(5_000)]);
+    await withinMs(server.exited, 5_000);
   }
   await awaitClusterGone(dataDirectory, 2_000);
   ownedClusters.delete(join(dataDirectory, 'postgres'));
@@ -194,6 +201,19 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** The promise's value, or undefined after `waitMsMax`; the timer never outlives the wait. */
+async function withinMs<Value>(promise: Promise<Value>, waitMsMax: number): Promise<Value | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), waitMsMax);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function signalGroup(group: number, signal: NodeJS.Signals): void {

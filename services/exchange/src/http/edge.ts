@@ -20,9 +20,17 @@ export function publicSymbol(symbol: string): string {
   return symbol.replace('/', '-');
 }
 
+/**
+ * The largest amount, in minor units, the edge accepts: PostgreSQL int8, the width every stored
+ * amount has (projections, balances, history). The in-memory core would take more, and the
+ * projector would then stop on the first row it cannot write.
+ */
+export const unitsMax = 2n ** 63n - 1n;
+
 export function parseUnits(value: unknown, scale: number, field: string): bigint {
   const parsed = parseDecimal(value, scale);
   if (!parsed.ok) throw new ServiceError(parsed.reason, { field });
+  if (parsed.value > unitsMax) throw new ServiceError('DECIMAL_TOO_LARGE', { field });
   return parsed.value;
 }
 
