@@ -109,7 +109,9 @@ export function warmUp(factory: AdapterFactory, workload: Workload, operations: 
 }
 
 /** Applies a prefix of the workload untimed and returns the resulting depth. */
-export function depthAfter(factory: AdapterFactory, workload: Workload, operations: number): Array<[number, number]>[] {
+export function depthAfter(
+  factory: AdapterFactory, workload: Workload, operations: number,
+): Array<[number, number]>[] {
   const adapter = factory(workload);
   adapter.runRange(0, workload.options.prefillOrders + operations);
   return adapter.depthLevels();

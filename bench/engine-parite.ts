@@ -88,7 +88,8 @@ export class PariteAdapter implements EngineAdapter {
 
   constructor(private readonly workload: Workload, kind: 'fast' | 'naive') {
     this.name = kind === 'fast' ? 'parite-fast' : 'parite-naive';
-    this.book = kind === 'fast' ? new FastOrderBook({ ordersMax: 1 << 20 }) : new NaiveOrderBook({ ordersMax: 1 << 20 });
+    const options = { ordersMax: 1 << 20 };
+    this.book = kind === 'fast' ? new FastOrderBook(options) : new NaiveOrderBook(options);
   }
 
   runRange(from: number, to: number): void {
@@ -129,7 +130,9 @@ export class PariteAdapter implements EngineAdapter {
     input.side = workload.side[index]! as Side;
     input.priceTicks = workload.priceTicks[index]!;
     input.quantityLots = workload.quantityLots[index]!;
-    input.timeInForce = kind === OperationKind.Market ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancelled;
+    input.timeInForce = kind === OperationKind.Market
+      ? TimeInForce.ImmediateOrCancel
+      : TimeInForce.GoodTillCancelled;
     this.ring.acknowledge(orderId, this.book.place(input, this.ring));
   }
 }

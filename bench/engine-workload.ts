@@ -206,7 +206,8 @@ export function decodeWorkload(bytes: Uint8Array): Workload {
   const options: WorkloadOptions = { seed: header[0]!, prefillOrders: header[1]!, operations: header[2]! };
   const count = options.prefillOrders + options.operations;
   const floatsAt = (index: number): Float64Array => new Float64Array(buffer, 24 + index * count * 8, count);
-  const bytesAt = (index: number): Uint8Array => new Uint8Array(buffer, 24 + 4 * count * 8 + index * count, count);
+  const bytesAt = (index: number): Uint8Array =>
+    new Uint8Array(buffer, 24 + 4 * count * 8 + index * count, count);
   return {
     options, count,
     orderId: floatsAt(0), ownerId: floatsAt(1), priceTicks: floatsAt(2), quantityLots: floatsAt(3),

@@ -86,7 +86,9 @@ function parseOptions(): BenchOptions {
   const integer = (name: string, fallback: number): number => {
     const raw = values[name];
     const value = typeof raw === 'string' ? Number(raw) : fallback;
-    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer`);
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new Error(`--${name} must be a non-negative integer`);
+    }
     return value;
   };
   const operations = integer('operations', 1_000_000);
@@ -111,9 +113,9 @@ async function runRound(options: BenchOptions, workloadFile: string): Promise<vo
   const fast = (w: Workload): PariteAdapter => new PariteAdapter(w, 'fast');
   const peer = (w: Workload): PeerAdapter => new PeerAdapter(w);
   warmUp(fast, workload, Math.min(options.operations, warmUpOperationsMax));
-  warmUp(peer, workload, Math.min(options.peerOperations, warmUpOperationsMax));
   const pariteThroughput = await throughputPass(fast, workload, options.operations);
   const pariteLatency = latencyPass(fast, workload, options.operations);
+  warmUp(peer, workload, Math.min(options.peerOperations, warmUpOperationsMax));
   const peerThroughput = await throughputPass(peer, workload, options.peerOperations);
   const peerLatency = latencyPass(peer, workload, options.peerOperations);
   const pariteDepthAtPeerEnd = options.peerOperations === options.operations
@@ -137,7 +139,9 @@ function withoutDepth(result: ThroughputResult): Omit<ThroughputResult, 'depth'>
   return rest;
 }
 
-function countOrders(factory: (w: Workload) => PariteAdapter, workload: Workload, operations: number): number {
+function countOrders(
+  factory: (w: Workload) => PariteAdapter, workload: Workload, operations: number,
+): number {
   const adapter = factory(workload);
   adapter.runRange(0, workload.options.prefillOrders + operations);
   return adapter.book.orderCount();
@@ -169,18 +173,28 @@ function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-function describeRound(round: number, result: RoundResult): string {
-  const parite = result.parite;
-  const peer = result.peer;
+function roundRatio(result: RoundResult): number {
+  return result.parite.throughput.opsPerSecond / result.peer.throughput.opsPerSecond;
+}
+
+function describeEngine(
+  name: string, throughput: Omit<ThroughputResult, 'depth'>, latency: LatencyResult,
+): string {
   return [
-    `round ${round}: parite ${Math.round(parite.throughput.opsPerSecond).toLocaleString('en-US')} ops/s`,
-    `p50 ${round3(parite.latency.p50Us)} µs p99 ${round3(parite.latency.p99Us)} µs p99.9 ${round3(parite.latency.p999Us)} µs`,
-    `max ${round3(parite.latency.maxUs)} µs, GC ${parite.throughput.gcCount} (max ${round3(parite.throughput.gcMaxPauseMs)} ms)`,
-    `| peer ${Math.round(peer.throughput.opsPerSecond).toLocaleString('en-US')} ops/s`,
-    `p50 ${round3(peer.latency.p50Us)} µs p99 ${round3(peer.latency.p99Us)} µs p99.9 ${round3(peer.latency.p999Us)} µs`,
-    `max ${round3(peer.latency.maxUs)} µs, GC ${peer.throughput.gcCount} (max ${round3(peer.throughput.gcMaxPauseMs)} ms)`,
-    `| book ${result.bookOrders} orders on ${result.bookLevels} levels`,
-  ].join(', ');
+    `${name} ${Math.round(throughput.opsPerSecond).toLocaleString('en-US')} ops/s,`,
+    `p50 ${round3(latency.p50Us)} µs p99 ${round3(latency.p99Us)} µs p99.9 ${round3(latency.p999Us)} µs`,
+    `max ${round3(latency.maxUs)} µs,`,
+    `GC ${throughput.gcCount} (max ${round3(throughput.gcMaxPauseMs)} ms)`,
+  ].join(' ');
+}
+
+function describeRound(round: number, result: RoundResult): string {
+  const ratio = roundRatio(result);
+  return [
+    `round ${round}: ${describeEngine('parite', result.parite.throughput, result.parite.latency)}`,
+    `| ${describeEngine('peer', result.peer.throughput, result.peer.latency)}`,
+    `| ratio ${round3(ratio)}x, book ${result.bookOrders} orders on ${result.bookLevels} levels`,
+  ].join(' ');
 }
 
 async function main(): Promise<void> {
@@ -201,9 +215,10 @@ async function main(): Promise<void> {
 }
 
 function compare(options: BenchOptions, workload: Workload, workloadFile: string, startedMs: number): void {
+  const peerNote = options.peerOperations < options.operations ? ', fewer for time' : '';
   console.log(
     `engine bench: seed ${options.seed}, ${prefillOrders} prefilled orders, ${options.operations} operations` +
-    ` (peer: ${options.peerOperations}${options.peerOperations < options.operations ? ', fewer for time' : ''}),` +
+    ` (peer: ${options.peerOperations}${peerNote}),` +
     ` ${options.rounds} rounds in separate processes`,
   );
   const rounds: RoundResult[] = [];
@@ -214,7 +229,8 @@ function compare(options: BenchOptions, workload: Workload, workloadFile: string
   const validation = validateAgainstNaive(workload, options.validateOperations);
   console.log(
     `validation: fast vs naive after ${prefillOrders} + ${validation.operations} operations:` +
-    ` valid=${validation.valid} (${Math.round(validation.elapsedMs)} ms, hash ${validation.fastStateHash.slice(0, 16)})`,
+    ` valid=${validation.valid} (${Math.round(validation.elapsedMs)} ms,` +
+    ` hash ${validation.fastStateHash.slice(0, 16)})`,
   );
   const pick = (select: (result: RoundResult) => number): number => median(rounds.map(select));
   const opsPerSec = pick((result) => result.parite.throughput.opsPerSecond);
@@ -226,6 +242,8 @@ function compare(options: BenchOptions, workload: Workload, workloadFile: string
     opsPerSec: Math.round(opsPerSec),
     peerOpsPerSec: Math.round(peerOpsPerSec),
     ratio: round3(opsPerSec / peerOpsPerSec),
+    /** The same ratio taken within each round, then the median: less sensitive to a noisy round. */
+    ratioPerRoundMedian: round3(pick((result) => roundRatio(result))),
     p50Us: round3(pick((result) => result.parite.latency.p50Us)),
     p99Us: round3(p99Us),
     p999Us: round3(pick((result) => result.parite.latency.p999Us)),
@@ -234,7 +252,9 @@ function compare(options: BenchOptions, workload: Workload, workloadFile: string
     peerP999Us: round3(pick((result) => result.peer.latency.p999Us)),
     p99Ratio: round3(peerP99Us / p99Us),
     maxGcPauseMs: round3(pick((result) => result.parite.throughput.gcMaxPauseMs)),
-    maxGcPauseMsWorstRound: round3(Math.max(...rounds.map((result) => result.parite.throughput.gcMaxPauseMs))),
+    maxGcPauseMsWorstRound: round3(
+      Math.max(...rounds.map((result) => result.parite.throughput.gcMaxPauseMs)),
+    ),
     gcCount: pick((result) => result.parite.throughput.gcCount),
     peerMaxGcPauseMs: round3(pick((result) => result.peer.throughput.gcMaxPauseMs)),
     peerGcCount: pick((result) => result.peer.throughput.gcCount),

@@ -197,7 +197,9 @@ export class FastOrderBook implements OrderBook {
     timeInForce: TimeInForce, postOnly: boolean, selfTradePrevention: SelfTradePrevention,
     sink: BookEventSink,
   ): void {
-    const remainingLots = this.match(orderId, ownerId, side, priceTicks, quantityLots, selfTradePrevention, sink);
+    const remainingLots = this.match(
+      orderId, ownerId, side, priceTicks, quantityLots, selfTradePrevention, sink,
+    );
     if (remainingLots === takerFinished) return;
     if (remainingLots === 0) {
       sink.done(orderId, ownerId, side, DoneReason.Filled, 0);
@@ -315,7 +317,9 @@ export class FastOrderBook implements OrderBook {
     for (let distance = 0; distance < ladder.length; distance++) {
       const level = ladder.levelFromBest(distance);
       const levelPriceTicks = levels.priceTicks[level]!;
-      const crosses = side === Side.Buy ? levelPriceTicks <= limitPriceTicks : levelPriceTicks >= limitPriceTicks;
+      const crosses = side === Side.Buy
+        ? levelPriceTicks <= limitPriceTicks
+        : levelPriceTicks >= limitPriceTicks;
       if (!crosses) return false;
       if (selfTradePrevention === SelfTradePrevention.None) {
         fillableLots += levels.totalLots[level]!;

@@ -19,6 +19,10 @@ export function createOrderBook(kind: OrderBookKind, options: OrderBookOptions =
 }
 
 /** Rebuilds a book of either kind from a snapshot taken from either kind. */
-export function restoreOrderBook(kind: OrderBookKind, snapshot: BookSnapshot, options: OrderBookOptions = {}): OrderBook {
-  return kind === 'fast' ? FastOrderBook.restore(snapshot, options) : NaiveOrderBook.restore(snapshot, options);
+export function restoreOrderBook(
+  kind: OrderBookKind, snapshot: BookSnapshot, options: OrderBookOptions = {},
+): OrderBook {
+  return kind === 'fast'
+    ? FastOrderBook.restore(snapshot, options)
+    : NaiveOrderBook.restore(snapshot, options);
 }

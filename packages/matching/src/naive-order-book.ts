@@ -214,7 +214,8 @@ export class NaiveOrderBook implements OrderBook {
     let fillableLots = 0;
     for (const maker of this.ordersOf(oppositeSide(order.side))) {
       if (!crosses(order.side, order.priceTicks, maker.priceTicks)) break;
-      const excluded = order.selfTradePrevention !== SelfTradePrevention.None && maker.ownerId === order.ownerId;
+      const excluded = order.selfTradePrevention !== SelfTradePrevention.None &&
+        maker.ownerId === order.ownerId;
       if (!excluded) fillableLots += maker.remainingLots;
     }
     return fillableLots;
