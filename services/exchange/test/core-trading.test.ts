@@ -181,3 +181,16 @@ test('markets are added and changed at runtime', () => {
   assert.equal(harness.run({ kind: 'market.update', symbol: 'AVAX/TRY', parameters: { tickSizeUnits: 3n } }).code,
     'MARKET_INVALID_PARAMETERS');
 });
+
+test('a fill-or-kill order never fills partly: it trades through its owner\'s resting orders', () => {
+  const harness = funded();
+  harness.ok(limit(carol, 'BTC/TRY', Side.Sell, price, quantity));
+  harness.ok(limit(alice, 'BTC/TRY', Side.Sell, price, quantity));
+  const result = harness.ok(limit(carol, 'BTC/TRY', Side.Buy, price, quantity, {
+    timeInForce: TimeInForce.FillOrKill, selfTradePrevention: SelfTradePrevention.CancelNewest }));
+  const traded = result.events.filter((event) => event.type === 'trade.executed');
+  assert.equal(traded.length, 1);
+  assert.ok(result.events.some((event) => event.type === 'order.done' && event.ownerId === carol &&
+    event.remainingLots === 0 && event.filledLots === 1_000));
+  assert.equal(harness.core.state.orders.size, 0, 'carol\'s resting ask was cancelled, alice\'s filled');
+});

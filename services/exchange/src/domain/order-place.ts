@@ -3,7 +3,7 @@
 // take, fill-or-kill unfillable) rolls the hold back, so a refused order leaves no trace.
 
 import { canonicalJson } from '@parite/kernel';
-import { BookResult, Side, TimeInForce, type PlaceOrderInput } from '@parite/matching';
+import { BookResult, SelfTradePrevention, Side, TimeInForce, type PlaceOrderInput } from '@parite/matching';
 import { feeRateFor, notionalUnits, priceToTicks, quantityToLots } from './markets.ts';
 import { holdNeeded, type SettlementSink } from './settlement.ts';
 import {
@@ -59,12 +59,24 @@ function execute(state: ExchangeState, sink: SettlementSink, market: MarketState
   const input: PlaceOrderInput = {
     orderId, ownerId: command.ownerId, side: command.side, priceTicks: priced.priceTicks,
     quantityLots: priced.quantityLots, timeInForce: command.timeInForce, postOnly: command.postOnly,
-    selfTradePrevention: command.selfTradePrevention,
+    selfTradePrevention: effectiveSelfTradePrevention(command),
   };
   const result = market.book.place(input, sink);
   if (result !== BookResult.Ok) return rollBack(state, record, result);
   remember(state, command, orderId, timestampMs);
   return { code: 'OK', events, reply: { orderId } };
+}
+
+/**
+ * Fill-or-kill is all or nothing. The book checks fillability without the owner's own resting
+ * orders; stopping at one of them (cancel newest / both) could then leave a partial fill, so a
+ * fill-or-kill taker cancels the resting self orders instead and trades through to the others.
+ */
+function effectiveSelfTradePrevention(command: OrderPlaceCommand): SelfTradePrevention {
+  const stopsAtSelf = command.selfTradePrevention === SelfTradePrevention.CancelNewest ||
+    command.selfTradePrevention === SelfTradePrevention.CancelBoth;
+  if (command.timeInForce === TimeInForce.FillOrKill && stopsAtSelf) return SelfTradePrevention.CancelOldest;
+  return command.selfTradePrevention;
 }
 
 function newRecord(market: MarketState, command: OrderPlaceCommand, priced: Priced,
