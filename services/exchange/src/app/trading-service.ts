@@ -23,6 +23,10 @@ export interface AmendRequest {
 }
 
 export class TradingService {
+  /** Server-assigned client order ids: unique per process start, cheap per order. */
+  private readonly clientOrderIdPrefix = `srv-${randomBytes(9).toString('base64url')}-`;
+  private clientOrderIdCounter = 0;
+
   constructor(private readonly engine: ExchangeEngineApi) {}
 
   placeCommand(ownerId: number, body: PlaceOrderBody): OrderPlaceCommand {
@@ -33,7 +37,7 @@ export class TradingService {
     const defaultTimeInForce = isMarket ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancelled;
     return {
       kind: 'order.place', ownerId, symbol: market.spec.symbol,
-      clientOrderId: body.clientOrderId ?? `srv-${randomBytes(12).toString('base64url')}`,
+      clientOrderId: body.clientOrderId ?? `${this.clientOrderIdPrefix}${++this.clientOrderIdCounter}`,
       side: sideNames[body.side], type: body.type,
       timeInForce: body.timeInForce === undefined ? defaultTimeInForce : timeInForceNames[body.timeInForce],
       postOnly: body.postOnly ?? false,
@@ -154,7 +158,7 @@ export class TradingService {
     });
     throwIfRefused(committed.result);
     // An amend that re-enters the book may fill completely, which removes the record: pass its view.
-    const reply = orderAfter(this.engine.state, market, orderId, committed.result, record.view);
+    const reply = orderAfter(this.engine.state, market, orderId, committed.result);
     if (reply === undefined) throw new ServiceError('INTERNAL_ERROR');
     return reply;
   }
