@@ -6,7 +6,7 @@
 // test process exits, even after a failed assertion or a timeout.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -21,8 +21,8 @@ const outputLinesMax = 60;
 /** How long a start may take before the test gives up (cold tsx compile + initdb + recovery). */
 export const readyWaitMsMax = 60_000;
 const readyPollMs = 100;
-/** How long PostgreSQL's children get to notice that their postmaster died. */
-export const clusterExitWaitMsMax = 10_000;
+/** How long PostgreSQL's processes get to exit and be reaped after their postmaster was killed. */
+export const clusterExitWaitMsMax = 20_000;
 /** How long a graceful stop (final snapshot, database shutdown) may take. */
 export const gracefulStopWaitMsMax = 30_000;
 const killedExitWaitMsMax = 10_000;
@@ -164,21 +164,62 @@ export function clusterProcesses(clusterDirectory: string): number[] {
   return found;
 }
 
+export interface ClusterExit {
+  /** Cluster processes still alive after the wait, killed by the harness (0 is the expected case). */
+  orphansKilled: number;
+  /** Stale postmaster.pid files removed because their postmaster stayed a zombie (never reaped). */
+  staleLocksRemoved: number;
+}
+
 /**
- * Waits for every process of the cluster to exit (they notice the postmaster's death by themselves);
- * kills the ones still there after the wait and returns how many that was (0 is the expected case).
+ * Waits until the killed cluster can start again: every process of the cluster has exited (they
+ * notice the postmaster's death by themselves) and the postmaster itself has been reaped. A dead
+ * but unreaped postmaster (a zombie, until the init process collects it) still answers kill(pid, 0),
+ * and PostgreSQL then takes its postmaster.pid for a live server and refuses to start.
  */
-export async function awaitClusterGone(dataDirectory: string, waitMsMax = clusterExitWaitMsMax): Promise<number> {
+export async function awaitClusterGone(dataDirectory: string, waitMsMax = clusterExitWaitMsMax): Promise<ClusterExit> {
   const clusterDirectory = join(dataDirectory, 'postgres');
+  const lockFile = join(clusterDirectory, 'postmaster.pid');
   const deadline = Date.now() + waitMsMax;
+  const postmasterPid = Number(readFileOrEmpty(lockFile).split('\n')[0]);
+  const postmasterGone = () => !Number.isSafeInteger(postmasterPid) || postmasterPid <= 0 || !exists(postmasterPid);
   while (Date.now() < deadline) {
-    if (clusterProcesses(clusterDirectory).length === 0) return 0;
+    if (clusterProcesses(clusterDirectory).length === 0 && postmasterGone()) return { orphansKilled: 0, staleLocksRemoved: 0 };
     await delay(50);
   }
   const orphans = clusterProcesses(clusterDirectory);
   for (const pid of orphans) signalProcess(pid, 'SIGKILL');
   await delay(200);
-  return orphans.length;
+  let staleLocksRemoved = 0;
+  if (!postmasterGone() && processState(postmasterPid) === 'Z') {
+    rmSync(lockFile, { force: true });
+    staleLocksRemoved = 1;
+  }
+  return { orphansKilled: orphans.length, staleLocksRemoved };
+}
+
+function readFileOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The state letter of /proc/<pid>/stat (R, S, D, Z, ...), or undefined when there is no such process. */
+function processState(pid: number): string | undefined {
+  const stat = readFileOrEmpty(`/proc/${pid}/stat`);
+  // The command name is in parentheses and may contain spaces: the state follows the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] || undefined;
 }
 
 /** Kills everything still running for this data directory (cleanup after the test, even a failed one). */

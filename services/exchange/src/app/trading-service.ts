@@ -158,7 +158,7 @@ export class TradingService {
     });
     throwIfRefused(committed.result);
     // An amend that re-enters the book may fill completely, which removes the record: pass its view.
-    const reply = orderAfter(this.engine.state, market, orderId, committed.result);
+    const reply = orderAfter(this.engine.state, market, orderId, committed.result, record.view);
     if (reply === undefined) throw new ServiceError('INTERNAL_ERROR');
     return reply;
   }
