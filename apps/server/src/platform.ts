@@ -136,7 +136,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     await app.register(healthPlugin, { engine });
     await app.register(identityPlugin, { service: identity });
     await app.register(tradingPlugin, { trading });
-    await app.register(adminPlugin, { engine, audit });
+    const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);
+    await app.register(adminPlugin, { engine, audit, userExists });
     await app.register(marketDataPlugin, { service: marketData, engine });
     await app.register(projectionsPlugin, { sql: database.sql, engine });
     const hub = new WebSocketHub(marketData, {

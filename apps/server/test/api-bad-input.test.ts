@@ -161,7 +161,7 @@ describe('decimals and trading rules', () => {
     const cases: [Parameters<typeof limitOrder>[0], ErrorCode][] = [
       [{ price: '4000000.5' }, 'ORDER_PRICE_NOT_ON_TICK'],
       [{ quantity: '0.000001' }, 'ORDER_QUANTITY_NOT_ON_LOT'],
-      [{ quantity: '0' }, 'ORDER_QUANTITY_NOT_ON_LOT'],
+      [{ quantity: '0' }, 'ORDER_QUANTITY_TOO_SMALL'],
       [{ quantity: '100.00001' }, 'ORDER_QUANTITY_TOO_LARGE'],
       [{ price: '9000000' }, 'ORDER_PRICE_OUT_OF_BAND'],
       [{ price: '3500000' }, 'ORDER_PRICE_OUT_OF_BAND'],
@@ -509,7 +509,7 @@ describe('happy paths of the trading routes', () => {
     assert.deepEqual(fills.map((fill) => [fill.role, fill.side, fill.price]).sort(), [
       ['maker', 'buy', '3800000'], ['taker', 'buy', '3950000'], ['taker', 'buy', '3950000'],
       ['taker', 'buy', '3960000'], ['taker', 'buy', '3990000']].sort());
-    const filtered = await harness.request('bob', 'GET', '/v1/trades/history?symbol=ETH%2FTRY');
+    const filtered = await harness.request('bob', 'GET', '/v1/trades/history?symbol=ETH-TRY');
     assert.equal(filtered.status, 200, JSON.stringify(filtered.body));
     assert.deepEqual((filtered.body as { items: unknown[] }).items, []);
   });

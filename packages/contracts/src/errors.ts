@@ -63,6 +63,7 @@ export const errorCatalogue = {
   // Ledger and balances
   LEDGER_INSUFFICIENT_FUNDS: { httpStatus: 409, message: 'The available balance is insufficient.' },
   LEDGER_AMOUNT_INVALID: { httpStatus: 400, message: 'The amount must be positive.' },
+  LEDGER_BALANCE_LIMIT: { httpStatus: 409, message: 'The resulting balance would exceed the ledger limit (2^63 - 1 units).' },
   LEDGER_ACCOUNT_UNKNOWN: { httpStatus: 404, message: 'The ledger account does not exist.' },
   // Users and keys
   USER_UNKNOWN: { httpStatus: 404, message: 'The user does not exist.' },

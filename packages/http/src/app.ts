@@ -1,7 +1,8 @@
+import type { Duplex } from 'node:stream';
 // The Fastify foundation every service mounts its routes on. createHttpApp() wires, in order:
 // strict JSON bodies kept as raw bytes, per-part Ajv validation, the registration-time route
 // guard, OpenAPI generation, the access hooks, security headers and the single error mapping.
-import { ServiceError } from '@parite/contracts';
+import { errorCatalogue, ServiceError } from '@parite/contracts';
 import { assert } from '@parite/kernel';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { createOnRequestHook, createPreValidationHook, onSendSecurityHeaders, type RateLimitSettings } from './access.ts';
@@ -41,6 +42,23 @@ export interface HttpAppOptions {
   readonly requestTimeoutMs?: number;
 }
 
+/**
+ * Broken HTTP framing (bad request line, bad Content-Length, garbage bytes) never reaches a route:
+ * Node's parser rejects it on the socket. It still gets a catalogue error, then the socket closes.
+ */
+function answerClientError(error: { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const code = timedOut ? 'SERVICE_UNAVAILABLE' : 'REQUEST_MALFORMED';
+  const status = timedOut ? 408 : errorCatalogue[code].httpStatus;
+  const body = JSON.stringify({ error: { code, message: errorCatalogue[code].message } });
+  socket.end(`HTTP/1.1 ${status} ${timedOut ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const bodyLimitBytes = options.bodyLimitBytes ?? bodyLimitBytesDefault;
   assert(Number.isSafeInteger(bodyLimitBytes) && bodyLimitBytes > 0, 'bodyLimitBytes must be a positive integer');
@@ -52,6 +70,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     requestIdHeader: false,
     genReqId: generateRequestId,
     frameworkErrors: (error, request, reply) => sendError(request, reply, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler());

@@ -103,7 +103,9 @@ export function transfer(state: ExchangeState, command: TransferCommand): Comman
   const leg = { debitOwnerId: command.debitOwnerId, creditOwnerId: command.creditOwnerId, assetId: asset.assetId,
     amountUnits: command.amountUnits };
   const applications = [{ leg, fromHeld: false }];
-  if (!state.ledger.canPost(applications)) return refuse('LEDGER_INSUFFICIENT_FUNDS');
+  const check = state.ledger.checkPosting(applications);
+  if (check === 'limit') return refuse('LEDGER_BALANCE_LIMIT');
+  if (check !== 'ok') return refuse('LEDGER_INSUFFICIENT_FUNDS');
   state.ledger.post(applications);
   const postingId = state.nextPostingId++;
   state.transferIds.set(command.transferId, postingId);

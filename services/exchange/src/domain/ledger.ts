@@ -15,6 +15,14 @@ export interface LedgerAccount {
   heldUnits: bigint;
 }
 
+/**
+ * No balance may leave +/- (2^63 - 1) units: read models store amounts as int8, and a bound makes
+ * every sum in the ledger finite and checkable.
+ */
+export const balanceUnitsMax = 2n ** 63n - 1n;
+
+export type PostingCheck = 'ok' | 'insufficient' | 'limit';
+
 /** Asset ids are small; keys combine owner and asset into one number for a fast Map lookup. */
 export const assetIdMax = 1023;
 
@@ -86,6 +94,10 @@ export class Ledger {
    * debit account to a credit account of the same asset.
    */
   canPost(applications: readonly LegApplication[]): boolean {
+    return this.checkPosting(applications) === 'ok';
+  }
+
+  checkPosting(applications: readonly LegApplication[]): PostingCheck {
     // Legs apply in order and a later leg may spend what an earlier one credited (a seller pays its
     // fee out of the proceeds), so the check replays every leg on scratch balances. It creates no
     // accounts: a refused posting must leave the ledger exactly as it was.
@@ -101,15 +113,17 @@ export class Ledger {
       return state;
     };
     for (const { leg, fromHeld } of applications) {
-      if (leg.amountUnits <= 0n || leg.debitOwnerId === leg.creditOwnerId) return false;
+      if (leg.amountUnits <= 0n || leg.debitOwnerId === leg.creditOwnerId) return 'insufficient';
       const debitState = stateOf(leg.debitOwnerId, leg.assetId);
       debitState.balance -= leg.amountUnits;
       if (fromHeld) debitState.held -= leg.amountUnits;
-      stateOf(leg.creditOwnerId, leg.assetId).balance += leg.amountUnits;
+      const creditState = stateOf(leg.creditOwnerId, leg.assetId);
+      creditState.balance += leg.amountUnits;
+      if (creditState.balance > balanceUnitsMax || debitState.balance < -balanceUnitsMax) return 'limit';
       if (mayGoNegative(leg.debitOwnerId)) continue;
-      if (debitState.held < 0n || debitState.balance < debitState.held) return false;
+      if (debitState.held < 0n || debitState.balance < debitState.held) return 'insufficient';
     }
-    return true;
+    return 'ok';
   }
 
   post(applications: readonly LegApplication[]): void {

@@ -130,6 +130,7 @@ function amendTarget(market: MarketState, record: OrderRecord, remainingLots: nu
     priceTicks = ticks;
   }
   if (command.quantityUnits !== undefined) {
+    if (command.quantityUnits <= 0n) return 'ORDER_QUANTITY_TOO_SMALL';
     const lots = quantityToLots(market, command.quantityUnits);
     if (lots === undefined) return 'ORDER_QUANTITY_NOT_ON_LOT';
     if (lots < market.spec.quantityMinLots) return 'ORDER_QUANTITY_TOO_SMALL';

@@ -132,7 +132,11 @@ function shapeRefusal(command: OrderPlaceCommand): ResultCode | undefined {
   return undefined;
 }
 
+/** Largest order value: keeps every notional, fee and hold far inside the ledger's bound. */
+export const notionalUnitsMax = 2n ** 62n;
+
 function priceAndQuantity(market: MarketState, command: OrderPlaceCommand): Priced | ResultCode {
+  if (command.quantityUnits <= 0n) return 'ORDER_QUANTITY_TOO_SMALL';
   const quantityLots = quantityToLots(market, command.quantityUnits);
   if (quantityLots === undefined) return 'ORDER_QUANTITY_NOT_ON_LOT';
   if (quantityLots < market.spec.quantityMinLots) return 'ORDER_QUANTITY_TOO_SMALL';
@@ -140,12 +144,15 @@ function priceAndQuantity(market: MarketState, command: OrderPlaceCommand): Pric
   if (command.type === 'market') {
     const priceTicks = protectionPrice(market, command.side);
     if (typeof priceTicks === 'string') return priceTicks;
+    if (notionalUnits(market, priceTicks, quantityLots) > notionalUnitsMax) return 'ORDER_QUANTITY_TOO_LARGE';
     return { priceTicks, quantityLots };
   }
   const priceTicks = priceToTicks(market, command.priceUnits ?? 0n);
   if (priceTicks === undefined) return 'ORDER_PRICE_NOT_ON_TICK';
   if (!withinBand(market, priceTicks)) return 'ORDER_PRICE_OUT_OF_BAND';
-  if (notionalUnits(market, priceTicks, quantityLots) < market.spec.notionalMinUnits) return 'ORDER_NOTIONAL_TOO_SMALL';
+  const notional = notionalUnits(market, priceTicks, quantityLots);
+  if (notional < market.spec.notionalMinUnits) return 'ORDER_NOTIONAL_TOO_SMALL';
+  if (notional > notionalUnitsMax) return 'ORDER_QUANTITY_TOO_LARGE';
   return { priceTicks, quantityLots };
 }
 

@@ -13,6 +13,8 @@ import { MarketSymbol } from './schemas.ts';
 export interface AdminPluginOptions {
   engine: ExchangeEngineApi;
   audit: AuditRecorder;
+  /** Ledger transfers go only to users that exist (the engine knows owners, not users). */
+  userExists: (userId: number) => Promise<boolean>;
 }
 
 const Decimal = Type.String({ minLength: 1, maxLength: 40 });
@@ -65,7 +67,7 @@ function actorOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.userPublicId : 'anonymous';
 }
 
-export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine, audit }) => {
+export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine, audit, userExists }) => {
   async function run(principal: Principal, requestId: string, action: string, target: string,
     command: ExchangeCommand, details: Record<string, unknown>) {
     const base = { actorKind: 'operator' as const, actorId: actorOf(principal), targetKind: action.split('.')[0] ?? '',
@@ -130,6 +132,7 @@ export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine,
     const body = request.body;
     const asset = engine.state.assetByCode.get(body.asset);
     if (asset === undefined) throw new ServiceError('ASSET_UNKNOWN');
+    if (!(await userExists(body.userId))) throw new ServiceError('USER_UNKNOWN');
     const amountUnits = parseUnits(body.amount, asset.scale, 'amount');
     const credit = body.direction === 'credit';
     return run(request.principal, request.id, 'ledger.transfer', String(body.userId), {

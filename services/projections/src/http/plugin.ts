@@ -42,12 +42,17 @@ function cursor<Value>(text: string | undefined, parse: (text: string) => Value 
   return value;
 }
 
+function withPublicSymbols<Page extends { items: readonly { symbol: string }[] }>(page: Page): Page {
+  return { ...page, items: page.items.map((item) => ({ ...item, symbol: item.symbol.replace('/', '-') })) };
+}
+
 export const projectionsPlugin: HttpPlugin<ProjectionsPluginOptions> = async (app, options) => {
   const { sql, engine } = options;
 
   const marketIdOf = async (symbol: string | undefined): Promise<number | undefined> => {
     if (symbol === undefined) return undefined;
-    const marketId = await findMarketId(sql, symbol, engine);
+    // The API writes symbols BTC-TRY; the engine and the tables keep BTC/TRY.
+    const marketId = await findMarketId(sql, symbol.replace('-', '/'), engine);
     if (marketId === undefined) throw new ServiceError('MARKET_UNKNOWN', { symbol });
     return marketId;
   };
@@ -58,10 +63,10 @@ export const projectionsPlugin: HttpPlugin<ProjectionsPluginOptions> = async (ap
     config: { permission: 'order:read' },
   }, async (request) => {
     const query = request.query;
-    return await queryOrderHistory(sql, {
+    return withPublicSymbols(await queryOrderHistory(sql, {
       ownerId: requestOwnerId(request), marketId: await marketIdOf(query.symbol), status: query.status,
       beforeOrderId: cursor(query.before, parseOrderCursor), limit: query.limit ?? historyPageLimitDefault,
-    });
+    }));
   });
 
   app.get('/v1/trades/history', {
@@ -70,10 +75,10 @@ export const projectionsPlugin: HttpPlugin<ProjectionsPluginOptions> = async (ap
     config: { permission: 'order:read' },
   }, async (request) => {
     const query = request.query;
-    return await queryTradeHistory(sql, {
+    return withPublicSymbols(await queryTradeHistory(sql, {
       ownerId: requestOwnerId(request), marketId: await marketIdOf(query.symbol),
       before: cursor(query.before, parseFillCursor), limit: query.limit ?? historyPageLimitDefault,
-    });
+    }));
   });
 
   app.get('/v1/ledger/entries', {

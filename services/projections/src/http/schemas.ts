@@ -9,8 +9,8 @@ import {
 
 const closed = { additionalProperties: false } as const;
 
-/** Same shape as the engine's symbol rule (BASE/QUOTE of 2 to 12 capitals or digits). */
-const Symbol = Type.String({ pattern: '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$', maxLength: 25 });
+/** The API's symbol form, as on every other route: BASE-QUOTE of 2 to 12 capitals or digits. */
+const Symbol = Type.String({ pattern: '^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$', maxLength: 25 });
 const AssetCode = Type.String({ pattern: '^[A-Z0-9]{2,12}$', maxLength: 12 });
 const Limit = Type.Integer({ minimum: 1, maximum: historyPageLimitMax, default: historyPageLimitDefault });
 const Decimal = Type.String({ description: 'decimal string' });
