@@ -1,0 +1,43 @@
+// rebuild-projections: empties the projection tables and projects the whole journal again, in one
+// transaction (readers see the old tables until it commits). Refused while the server answers on
+// its URL: the server's projector would keep writing against the tables being rebuilt, and its
+// journal is still growing past the copy being replayed. Stop the server, rebuild, start it again.
+
+import { committedFromJournal, rebuildProjections } from '@parite/projections';
+import { loadConfig } from '@parite/platform';
+import { flag, type Command } from '../command.ts';
+import { withDatabase } from '../database.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { openJournalForReading } from '../journal-reader.ts';
+import { jsonText } from '../output.ts';
+import { isServerUp, serverUrl } from '../server-client.ts';
+
+export const rebuildProjectionsCommand: Command = {
+  name: 'rebuild-projections',
+  summary: 'Rebuild the read models (orders, trades, balances, ledger entries) from the journal.',
+  details: 'Truncates the projection tables and replays the whole journal into them in one transaction; the\n' +
+    'audit log is never touched. The server must be stopped: the command probes GET /healthz on the\n' +
+    'server URL and exits 75 when something answers there.',
+  options: {
+    url: { type: 'string', valueName: '<http://host:port>', description: 'Server URL to probe (default from HOST and PORT)' },
+  },
+  async run(values, { environment, output }) {
+    const config = loadConfig(environment);
+    const url = serverUrl(config, values);
+    if (await isServerUp(url)) {
+      output.err(`the server is running at ${url}: stop it before rebuilding the projections`);
+      return ExitCode.ServerRunning;
+    }
+    const report = await withDatabase(config, async (database) => {
+      const reading = await openJournalForReading(config, database.sql);
+      try {
+        return await rebuildProjections(database.sql, committedFromJournal(reading.journal));
+      } finally {
+        await reading.close();
+      }
+    });
+    if (flag(values, 'json')) output.out(jsonText(report));
+    else output.out(`projections rebuilt: ${report.commands} journal records projected, checkpoint at ${report.sequence}`);
+    return ExitCode.Ok;
+  },
+};
