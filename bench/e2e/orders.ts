@@ -33,7 +33,10 @@ export class OrderFlow {
     // Mostly resting a few ticks away, sometimes through the touch so trades happen.
     const offset = BigInt(this.prng.nextIntegerInclusive(-3, 40));
     const priceTicks = side === 'buy' ? reference - offset : reference + offset;
-    const lots = BigInt(this.prng.nextIntegerInclusive(1, 20)) * 10n;
+    // At least twice the market's minimum order value, so no order is refused for being too small.
+    const quotePerLotTick = (tick * lot) / 10n ** BigInt(scales.get(market.baseAssetCode) ?? 0);
+    const lotsMin = (market.parameters.notionalMinUnits * 2n) / (priceTicks * quotePerLotTick) + 1n;
+    const lots = BigInt(this.prng.nextIntegerInclusive(1, 20)) * 10n + lotsMin;
     return {
       symbol: market.symbol.replace('/', '-'), side, type: 'limit',
       price: formatDecimal(priceTicks * tick, scales.get(market.quoteAssetCode) ?? 0),

@@ -7,8 +7,19 @@ import type { ExchangeCommand } from '../domain/types.ts';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The bigint fields of the hot commands, encoded without a per-key replacer (it dominated the cost). */
+const bigintFields = ['priceUnits', 'quantityUnits'] as const;
+
 export function encodeCommand(command: ExchangeCommand): Uint8Array {
-  return encoder.encode(jsonStringifyWithBigint(command));
+  if (command.kind !== 'order.place' && command.kind !== 'order.amend') {
+    return encoder.encode(jsonStringifyWithBigint(command));
+  }
+  const plain: Record<string, unknown> = { ...command };
+  for (const field of bigintFields) {
+    const value = plain[field];
+    if (typeof value === 'bigint') plain[field] = { $bigint: value.toString() };
+  }
+  return encoder.encode(JSON.stringify(plain));
 }
 
 export function decodeCommand(payload: Uint8Array): ExchangeCommand {

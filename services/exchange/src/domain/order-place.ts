@@ -2,7 +2,6 @@
 // then the book. Every refusal returns before anything changes; a book refusal (post-only would
 // take, fill-or-kill unfillable) rolls the hold back, so a refused order leaves no trace.
 
-import { canonicalJson } from '@parite/kernel';
 import { BookResult, SelfTradePrevention, Side, TimeInForce, type PlaceOrderInput } from '@parite/matching';
 import { feeRateFor, notionalUnits, priceToTicks, quantityToLots } from './markets.ts';
 import { holdNeeded, type SettlementSink } from './settlement.ts';
@@ -190,8 +189,10 @@ function protectionPrice(market: MarketState, side: Side): number | ResultCode {
   return limit > BigInt(best) || limit < 1n ? 'ORDER_NO_LIQUIDITY' : Number(limit);
 }
 
+/** Everything that defines the order; an identical retry has the identical fingerprint. */
 function fingerprintOf(command: OrderPlaceCommand): string {
-  return canonicalJson({ ...command, kind: undefined });
+  return `${command.symbol}|${command.side}|${command.type}|${command.timeInForce}|${command.postOnly}|` +
+    `${command.priceUnits ?? ''}|${command.quantityUnits}|${command.selfTradePrevention}`;
 }
 
 /** An identical retry returns the original order; a different order under the same id is refused. */
