@@ -3,9 +3,10 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@parite/platform';
+export { freePort };
 
 export interface DemoCredential {
   email: string;
@@ -22,15 +23,6 @@ export interface ServerProcess {
 /** Bound on waiting for the server to become ready (embedded PostgreSQL initdb included). */
 const readyWaitMsMax = 120_000;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 export async function startServerProcess(): Promise<ServerProcess> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-bench-'));

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 // Test helper: a fresh, uniquely named database per test suite on a real PostgreSQL server, so
 // suites can run in parallel and never see each other's rows. Always call drop() when done.
 import { randomBytes } from 'node:crypto';
@@ -43,4 +44,17 @@ async function runAdmin(adminUrl: string, statement: string): Promise<void> {
   } finally {
     await admin.end({ timeout: sqlEndTimeoutSeconds });
   }
+}
+
+/** A loopback port the OS just handed out, for test servers and benchmark processes. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -4,11 +4,12 @@
 
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, loadConfig, type PlatformConfig, type TestDatabase } from '@parite/platform';
+import { freePort } from '@parite/platform';
+export { freePort };
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const cliMainPath = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -31,17 +32,6 @@ export interface Installation {
   remove(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export function runCli(args: readonly string[], environment: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {

@@ -7,11 +7,12 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { assert } from '@parite/kernel';
+import { freePort } from '@parite/platform';
+export { freePort };
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const serverMainPath = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -232,17 +233,6 @@ export async function killEverything(server: ServerProcess | undefined, dataDire
   ownedClusters.delete(join(dataDirectory, 'postgres'));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The promise's value, or undefined after `waitMsMax`; the timer never outlives the wait. */
 async function withinMs<Value>(promise: Promise<Value>, waitMsMax: number): Promise<Value | undefined> {

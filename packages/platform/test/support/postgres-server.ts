@@ -1,10 +1,11 @@
 // Which PostgreSQL server the database suites run against: the real one on 127.0.0.1:5432 when
 // PARITE_TEST_REAL_SERVICES=1, otherwise the embedded server the test file starts (so the
 // suites always run). Each test gets its own database from createTestDatabase().
-import { createServer } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.ts';
 import { runMigrations, type MigrationModule } from '../../src/migrations.ts';
 import { platformMigrations } from '../../src/platform-migrations.ts';
+import { freePort } from '../../src/testing.ts';
+export { freePort };
 
 export const realServices = process.env['PARITE_TEST_REAL_SERVICES'] === '1';
 
@@ -37,15 +38,3 @@ export async function withDatabase(
   }
 }
 
-/** A port the OS just handed out, so parallel test files do not collide. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}

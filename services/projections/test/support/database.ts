@@ -4,7 +4,6 @@
 // projections schema, dropped afterwards.
 
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonStringifyWithBigint } from '@parite/kernel';
@@ -14,23 +13,13 @@ import {
 import { projectionsMigrations } from '../../src/migrations.ts';
 import { projectionTables } from '../../src/rebuild.ts';
 import type { AnySql } from '../../src/storage/sql.ts';
+import { freePort } from '@parite/platform';
 
 export interface TestServer {
   adminUrl: string;
   close(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startTestServer(): Promise<TestServer> {
   const external = process.env['DATABASE_URL'];
