@@ -23,6 +23,8 @@ const { values } = parseArgs({ options: {
   'rest-connections': { type: 'string', default: '32' },
 } });
 const phaseMs = Number(values.seconds) * 1000;
+/** Pause between the WebSocket and REST phases. */
+const settleMs = 10_000;
 const rate = Number(values.rate);
 
 type Reply = { result?: unknown; error?: { code: string } };
@@ -103,6 +105,9 @@ async function main(): Promise<void> {
     const closed = await wsClosedLoop(sockets, Number(values.window));
     const open = await wsOpenLoop(sockets, rate);
     for (const socket of sockets) socket.close();
+    // The projections write the WebSocket phases' orders to PostgreSQL behind the engine; let them
+    // catch up, so the REST phase measures REST and not the tail of the previous phase.
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     const rest = await restClosedLoop(server.baseUrl, traders, Number(values['rest-connections']), phaseMs);
     console.log(JSON.stringify({
       bench: 'e2e', wsOrdersPerSec: closed.ordersPerSec, wsP50Ms: open.p50Ms, wsP99Ms: open.p99Ms,

@@ -63,6 +63,9 @@ const unthrottledHubOptions: WebSocketHubOptions = {
   inboundMessagesPerWindowMax: 1_000_000, pendingOperationsPerConnectionMax: 4_096,
 };
 
+/** Depth deltas at most every 50 ms per market: one diff per interval instead of per group commit. */
+export const depthPublishIntervalMs = 50;
+
 function cacheReplayGuard(cache: Cache): ReplayGuard {
   return { firstSeen: (key, ttlMs) => cache.setIfAbsent(`replay:${key}`, '1', ttlMs) };
 }
@@ -105,7 +108,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error) }, 'projector error'),
     });
     projector.attach(engine);
-    const marketData = new MarketDataService(engine);
+    const marketData = new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs });
     marketData.start();
     // Events leave the process through the bus (NATS JetStream). In one process every consumer
     // follows the engine directly, so the in-process bus would only copy events nobody reads.

@@ -11,6 +11,7 @@ import {
   type PriceLevel,
 } from '../src/domain/index.ts';
 import { MarketDataService } from '../src/app/market-data-service.ts';
+import { depthSnapshotView } from '../src/domain/views.ts';
 import { FakeEngine, Side, alice, bob, btcHundredths, tryUnits } from './fake-engine.ts';
 
 function levelsArbitrary(side: BookSide): fc.Arbitrary<LevelQuantity[]> {
@@ -164,4 +165,29 @@ test('depth: a market first seen mid-stream starts at sequence 0 from the live b
   assert.deepEqual(feed?.depth.current().bids, [{ priceTicks: 1000, quantityLots: 3000 }]);
   assert.equal(projection.feedBySymbol('NOPE-TRY'), undefined);
   assert.equal(projection.feedBySymbol('not a symbol'), undefined);
+});
+
+test('deferred depth: many batches, one delta per market, still snapshot + deltas = the live book', () => {
+  const prng = new Prng(7);
+  const engine = new FakeEngine().seed();
+  const projection = new MarketDataProjection(() => engine.state, { depthLevels: 8 });
+  const deltas: DepthDelta[] = [];
+  engine.subscribe((batch) => {
+    for (const message of projection.apply(batch, true)) assert.notEqual(message.channel, 'depth');
+  });
+  const feed = projection.feedBySymbol('BTC-TRY');
+  assert.ok(feed !== undefined);
+  const client = new ClientBook(depthSnapshotView(feed.format, feed.depth.current(), 8));
+  for (let round = 0; round < 30; round++) {
+    for (let batch = 0; batch < 4; batch++) engine.run(randomCommands(engine, prng, prng.nextIntegerInclusive(1, 5)));
+    const published = projection.publishDepth();
+    assert.ok(published.length <= 1, 'one delta for the one market, however many batches touched it');
+    for (const message of published) if (message.channel === 'depth') deltas.push(message.data);
+    for (const message of published) if (message.channel === 'depth') client.apply(message.data);
+    const live = engine.state.marketBySymbol.get('BTC/TRY')?.book.depth(8);
+    assert.deepEqual(client.view().bids.map(([price]) => price), live?.bids.map((level) => String(level.priceTicks)));
+    assert.deepEqual(client.view().asks.map(([price]) => price), live?.asks.map((level) => String(level.priceTicks)));
+  }
+  assert.deepEqual(deltas.map((delta) => delta.sequence), deltas.map((_, index) => index + 1));
+  assert.equal(projection.depthPending, false);
 });

@@ -11,6 +11,7 @@ const decoder = new TextDecoder();
 const bigintFields = ['priceUnits', 'quantityUnits'] as const;
 
 export function encodeCommand(command: ExchangeCommand): Uint8Array {
+  if (command.kind === 'order.cancel') return encoder.encode(JSON.stringify(command));
   if (command.kind !== 'order.place' && command.kind !== 'order.amend') {
     return encoder.encode(jsonStringifyWithBigint(command));
   }

@@ -43,10 +43,9 @@ export const selfTradePreventionNames = {
   'cancel-both': SelfTradePrevention.CancelBoth, decrement: SelfTradePrevention.Decrement,
 } as const;
 
-function nameOf<T extends Record<string, number>>(names: T, value: number): keyof T {
-  const entry = Object.entries(names).find(([, candidate]) => candidate === value);
-  return (entry?.[0] ?? 'unknown') as keyof T;
-}
+const sideByValue = new Map<number, 'buy' | 'sell'>([[Side.Buy, 'buy'], [Side.Sell, 'sell']]);
+const timeInForceByValue = new Map<number, 'GTC' | 'IOC' | 'FOK'>(
+  Object.entries(timeInForceNames).map(([name, value]) => [value, name as 'GTC' | 'IOC' | 'FOK']));
 
 export function priceText(market: MarketState, priceTicks: number): string {
   return formatDecimal(BigInt(priceTicks) * market.spec.tickSizeUnits, market.quote.scale);
@@ -79,9 +78,9 @@ export function orderResponse(market: MarketState, view: OrderView, done: DoneRe
     orderId: view.orderId,
     clientOrderId: view.clientOrderId,
     symbol: publicSymbol(view.symbol),
-    side: nameOf(sideNames, view.side) as 'buy' | 'sell',
+    side: sideByValue.get(view.side) ?? 'buy',
     type: view.type,
-    timeInForce: nameOf(timeInForceNames, view.timeInForce) as 'GTC' | 'IOC' | 'FOK',
+    timeInForce: timeInForceByValue.get(view.timeInForce) ?? 'GTC',
     postOnly: view.postOnly,
     price: view.type === 'market' ? null : priceText(market, view.priceTicks),
     quantity: quantityText(market, view.quantityLots),

@@ -24,6 +24,13 @@ export const publicMessageListenersMax = 64;
 export interface MarketDataServiceOptions extends ProjectionOptions {
   /** Called when a public-message listener throws; the others still receive the message. */
   onListenerError?: (error: unknown) => void;
+  /**
+   * Depth deltas go out at most this often (0, the default: after every committed batch). At high
+   * order rates, diffing the top levels once per interval instead of once per group commit keeps
+   * market data cheap; trades and tickers still go out with every batch, and snapshots and deltas
+   * keep one sequence, so a client's resync works the same.
+   */
+  depthPublishIntervalMs?: number;
 }
 
 export type PublicMessageListener = (message: PublicMessage) => void;
@@ -32,6 +39,7 @@ export class MarketDataService {
   private readonly projection: MarketDataProjection;
   private readonly listeners = new Set<PublicMessageListener>();
   private unsubscribe: (() => void) | undefined = undefined;
+  private depthTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(private readonly engine: ExchangeEngineApi, private readonly options: MarketDataServiceOptions = {}) {
     // Read through the engine every time: a snapshot restore replaces its state object.
@@ -56,6 +64,8 @@ export class MarketDataService {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    if (this.depthTimer !== undefined) clearTimeout(this.depthTimer);
+    this.depthTimer = undefined;
   }
 
   /** Listeners run synchronously for every message, in publication order; they must not block. */
@@ -127,7 +137,17 @@ export class MarketDataService {
   }
 
   private onCommitted(batch: Parameters<MarketDataProjection['apply']>[0]): void {
-    const messages = this.projection.apply(batch);
+    const intervalMs = this.options.depthPublishIntervalMs ?? 0;
+    this.emit(this.projection.apply(batch, intervalMs > 0));
+    if (intervalMs > 0 && this.depthTimer === undefined && this.projection.depthPending) {
+      this.depthTimer = setTimeout(() => {
+        this.depthTimer = undefined;
+        this.emit(this.projection.publishDepth());
+      }, intervalMs);
+    }
+  }
+
+  private emit(messages: readonly PublicMessage[]): void {
     for (const message of messages) {
       for (const listener of this.listeners) {
         try {

@@ -44,8 +44,15 @@ export class MarketDataProjection {
     return this.lastSequence;
   }
 
-  /** Folds one committed batch in and returns what to publish, market by market in order of first touch. */
-  apply(batch: readonly CommittedEntry[]): PublicMessage[] {
+  /** Markets whose book changed since their depth was last published (when depth is deferred). */
+  private readonly depthDirty = new Set<number>();
+
+  /**
+   * Folds one committed batch in and returns what to publish, market by market in order of first
+   * touch. With `deferDepth`, depth is not diffed now: the touched markets are remembered and
+   * publishDepth() diffs each once, however many batches touched it meanwhile.
+   */
+  apply(batch: readonly CommittedEntry[], deferDepth = false): PublicMessage[] {
     const touched = new Map<number, TradeRecord[]>();
     for (const committed of batch) {
       assert(committed.sequence > this.lastSequence, 'committed batches arrive in journal order');
@@ -55,7 +62,22 @@ export class MarketDataProjection {
       if (committed.result.code !== 'OK') continue;
       for (const event of committed.result.events) this.applyEvent(event, touched);
     }
-    return this.publish(touched);
+    return this.publish(touched, deferDepth);
+  }
+
+  /** Depth deltas of every market touched since the last call, in market id order. */
+  publishDepth(): PublicMessage[] {
+    const messages: PublicMessage[] = [];
+    for (const marketId of [...this.depthDirty].sort((left, right) => left - right)) {
+      const message = this.depthMessage(marketId);
+      if (message !== undefined) messages.push(message);
+    }
+    this.depthDirty.clear();
+    return messages;
+  }
+
+  get depthPending(): boolean {
+    return this.depthDirty.size > 0;
   }
 
   /** The feed of a market by `BTC-TRY` or `BTC/TRY`; undefined when the engine has no such market. */
@@ -109,7 +131,16 @@ export class MarketDataProjection {
     trades.push(trade);
   }
 
-  private publish(touched: ReadonlyMap<number, readonly TradeRecord[]>): PublicMessage[] {
+  private depthMessage(marketId: number): PublicMessage | undefined {
+    const feed = this.feeds.get(marketId);
+    const market = this.source().markets.get(marketId);
+    assert(feed !== undefined && market !== undefined, 'a touched market has a feed and exists in the engine');
+    const change = feed.depth.update(market.book.depth(this.depthLevels));
+    return change === undefined ? undefined
+      : { channel: 'depth', symbol: feed.format.symbol, data: depthDeltaView(feed.format, change) };
+  }
+
+  private publish(touched: ReadonlyMap<number, readonly TradeRecord[]>, deferDepth: boolean): PublicMessage[] {
     const messages: PublicMessage[] = [];
     for (const [marketId, trades] of touched) {
       const feed = this.feeds.get(marketId);
@@ -119,10 +150,12 @@ export class MarketDataProjection {
         messages.push({ channel: 'trades', symbol, data: trades.map((trade) => publicTrade(feed.format, trade)) });
         messages.push({ channel: 'ticker', symbol, data: tickerView(feed.format, feed.ticker.summary(this.timeMs)) });
       }
-      const market = this.source().markets.get(marketId);
-      assert(market !== undefined, 'a touched market exists in the engine state');
-      const change = feed.depth.update(market.book.depth(this.depthLevels));
-      if (change !== undefined) messages.push({ channel: 'depth', symbol, data: depthDeltaView(feed.format, change) });
+      if (deferDepth) {
+        this.depthDirty.add(marketId);
+        continue;
+      }
+      const depth = this.depthMessage(marketId);
+      if (depth !== undefined) messages.push(depth);
     }
     return messages;
   }
