@@ -5,9 +5,18 @@ import { ServiceError } from '@parite/contracts';
 import type { HttpPlugin } from '@parite/http';
 import type { ExchangeEngineApi } from '@parite/exchange';
 
-const Health = Type.Object({ status: Type.String(), sequence: Type.String() }, { additionalProperties: false });
+const Health = Type.Object({
+  status: Type.String(), sequence: Type.String(),
+  projections: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('catching-up'), Type.Literal('failed')])),
+}, { additionalProperties: false });
 
-export const healthPlugin: HttpPlugin<{ engine: ExchangeEngineApi }> = async (app, { engine }) => {
+export interface HealthPluginOptions {
+  engine: ExchangeEngineApi;
+  /** The read models' state: trading goes on without them, but monitoring must see a failure. */
+  projections?: () => 'ok' | 'catching-up' | 'failed';
+}
+
+export const healthPlugin: HttpPlugin<HealthPluginOptions> = async (app, { engine, projections }) => {
   app.get('/healthz', {
     config: { permission: 'public' },
     schema: { tags: ['health'], summary: 'Liveness', response: { 200: Health } },
@@ -19,6 +28,9 @@ export const healthPlugin: HttpPlugin<{ engine: ExchangeEngineApi }> = async (ap
       response: { 200: Health } },
   }, async () => {
     if (!engine.ready) throw new ServiceError('SERVICE_NOT_READY');
-    return { status: 'ready', sequence: engine.lastAppliedSequence.toString() };
+    const projectionState = projections?.();
+    // Still 200: the exchange trades and answers without its read models; the body says degraded.
+    return { status: projectionState === 'failed' ? 'degraded' : 'ready', sequence: engine.lastAppliedSequence.toString(),
+      ...(projectionState === undefined ? {} : { projections: projectionState }) };
   });
 };

@@ -36,7 +36,7 @@ export async function openJournal(config: PlatformConfig, sql: Sql): Promise<Jou
   if (config.natsUrl === undefined) throw new Error('PARITE_JOURNAL=nats needs NATS_URL');
   const connection = await connect({ servers: config.natsUrl, name: 'parite-journal' });
   return {
-    journal: new NatsJournal({ connection, name: 'exchange' }),
+    journal: new NatsJournal({ connection, name: config.journalName }),
     snapshots,
     close: async () => connection.drain(),
   };

@@ -136,7 +136,11 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       rateLimit: options.rateLimit === false ? false : { ...options.rateLimit, limiter: cacheRateLimiter(cache) },
     });
     const trading = new TradingService(engine);
-    await app.register(healthPlugin, { engine });
+    await app.register(healthPlugin, { engine, projections: () => {
+      const status = projector.status();
+      if (status.failed) return 'failed';
+      return status.queuedCommands > 0 || status.catchUpNeeded ? 'catching-up' : 'ok';
+    } });
     await app.register(identityPlugin, { service: identity });
     await app.register(tradingPlugin, { trading });
     const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);

@@ -29,3 +29,16 @@ test('a signed client trades end to end: place, fill, balances, history, audit',
     await harness.stop();
   }
 });
+
+test('readiness reports the read models alongside the engine', async () => {
+  const harness = await startTestPlatform();
+  try {
+    const ready = await harness.request(undefined, 'GET', '/readyz');
+    assert.equal(ready.status, 200);
+    const body = ready.body as { status: string; projections: string };
+    assert.equal(body.status, 'ready');
+    assert.ok(['ok', 'catching-up'].includes(body.projections), body.projections);
+  } finally {
+    await harness.stop();
+  }
+});

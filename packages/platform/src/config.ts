@@ -44,6 +44,11 @@ export interface PlatformConfig {
   readonly natsUrl: string | undefined;
   /** PARITE_JOURNAL, default file: where the matching journal is written. */
   readonly journalKind: JournalKind;
+  /**
+   * PARITE_JOURNAL_NAME, default exchange: names the shared journal (NATS stream, PostgreSQL table
+   * prefix is fixed per database). Installations sharing one NATS server must use different names.
+   */
+  readonly journalName: string;
   /** PARITE_SERVICES, default all: comma-separated list of services this process runs. */
   readonly services: 'all' | readonly string[];
   /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
@@ -74,6 +79,16 @@ export class ConfigError extends Error {
   }
 }
 
+const journalNamePattern = /^[a-z][a-z0-9-]{0,31}$/;
+
+function parseJournalName(problems: ConfigProblems, environment: Environment): string {
+  const value = readVariable(environment, 'PARITE_JOURNAL_NAME') ?? 'exchange';
+  if (!journalNamePattern.test(value)) {
+    problems.add('PARITE_JOURNAL_NAME must be 1-32 lowercase letters, digits or dashes, starting with a letter');
+  }
+  return value;
+}
+
 export function loadConfig(environment: Environment = process.env): PlatformConfig {
   const problems = new ConfigProblems();
   const databaseUrl = parseUrl(problems, environment, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -96,6 +111,7 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
     redisUrl: parseUrl(problems, environment, 'REDIS_URL', ['redis:', 'rediss:']),
     natsUrl: parseUrl(problems, environment, 'NATS_URL', ['nats:', 'tls:']),
     journalKind: parseChoice(problems, environment, 'PARITE_JOURNAL', journalKinds, 'file'),
+    journalName: parseJournalName(problems, environment),
     services: parseServices(problems, environment),
     demo: parseBoolean(problems, environment, 'PARITE_DEMO', !production),
     logLevel: parseChoice(problems, environment, 'LOG_LEVEL', logLevels, 'info'),

@@ -120,3 +120,15 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ PARITE_DATA_DIR: directory }).masterKeyHex, productionKey);
   });
 });
+
+test('PARITE_JOURNAL_NAME names the replicated journal and is validated', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'parite-config-journal-'));
+  try {
+    assert.equal(loadConfig({ PARITE_DATA_DIR: directory }).journalName, 'exchange');
+    assert.equal(loadConfig({ PARITE_DATA_DIR: directory, PARITE_JOURNAL_NAME: 'bank-a' }).journalName, 'bank-a');
+    assert.throws(() => loadConfig({ PARITE_DATA_DIR: directory, PARITE_JOURNAL_NAME: 'Bank A!' }),
+      /PARITE_JOURNAL_NAME must be/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
