@@ -43,7 +43,8 @@ export class MarketDataService {
 
   constructor(private readonly engine: ExchangeEngineApi, private readonly options: MarketDataServiceOptions = {}) {
     // Read through the engine every time: a snapshot restore replaces its state object.
-    this.projection = new MarketDataProjection(() => this.engine.state, options);
+    this.projection = new MarketDataProjection(() => this.engine.state,
+      { ...options, appliedSequence: () => this.engine.lastAppliedSequence });
   }
 
   /** Depth levels per side covered by snapshots and deltas. */

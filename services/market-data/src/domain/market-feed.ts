@@ -4,14 +4,15 @@ import { assert } from '@parite/kernel';
 import type { AssetSpec, MarketSpec } from '@parite/exchange/domain';
 import { CandleSeries } from './candles.ts';
 import { DepthTracker, type LevelQuantity } from './depth.ts';
+import { EventBook, type RestingOrderSource } from './event-book.ts';
 import { marketFormat, type MarketFormat } from './format.ts';
 import { candlesMax, recentTradesMax } from './limits.ts';
 import { BoundedRing } from './ring.ts';
 import { RollingTicker } from './rolling-ticker.ts';
 import { candleIntervalMs, candleIntervals, type CandleInterval, type TradeRecord } from './types.ts';
 
-/** What the projection reads of a book: aggregated levels, best first. */
-export interface BookDepthView {
+/** What the projection reads of a book: its resting orders, once, when it first sees the market. */
+export interface BookDepthView extends RestingOrderSource {
   depth(levelsMax: number): { bids: readonly LevelQuantity[]; asks: readonly LevelQuantity[] };
 }
 
@@ -35,15 +36,23 @@ export class MarketFeed {
   readonly ticker = new RollingTicker();
   readonly candles: ReadonlyMap<CandleInterval, CandleSeries>;
   readonly depth: DepthTracker;
+  /** The book as the delivered (durable) events describe it; depth is published from it. */
+  readonly book: EventBook;
 
-  constructor(readonly marketId: number, market: MarketView, depthLevels: number) {
+  /**
+   * `live-book`: seeded from the engine's book, which already holds every command up to
+   * `seededThroughSequence`, so events up to it are skipped. `empty`: a market created in the stream.
+   */
+  constructor(readonly marketId: number, market: MarketView, depthLevels: number, seed: 'live-book' | 'empty',
+    readonly seededThroughSequence: bigint) {
     this.format = marketFormat(market.spec, market.base, market.quote);
     const candles = new Map<CandleInterval, CandleSeries>();
     for (const interval of candleIntervals) {
       candles.set(interval, new CandleSeries(candleIntervalMs[interval], candlesMax));
     }
     this.candles = candles;
-    this.depth = new DepthTracker(depthLevels, market.book.depth(depthLevels));
+    this.book = seed === 'empty' ? new EventBook() : EventBook.from(market.book);
+    this.depth = new DepthTracker(depthLevels, this.book.depth(depthLevels));
   }
 
   /** A parameter change: only the tick and lot sizes matter for display (asset scales never change). */

@@ -20,6 +20,12 @@ export interface CommittedEntry {
 export interface ProjectionOptions {
   /** Depth levels per side that snapshots and deltas cover (default 100, at most 500). */
   depthLevels?: number;
+  /**
+   * The engine's last applied sequence. A feed first seen mid-stream is seeded from the live book,
+   * which holds every command applied so far: events up to this sequence are then already in it.
+   * Default: the last delivered sequence (right for engines that deliver as they apply).
+   */
+  appliedSequence?: () => bigint;
 }
 
 export class MarketDataProjection {
@@ -29,8 +35,11 @@ export class MarketDataProjection {
   private lastSequence = -1n;
 
   /** `source` is read on every call, because the engine may swap its state (snapshot restore). */
+  private readonly appliedSequence: () => bigint;
+
   constructor(private readonly source: () => MarketSource, options: ProjectionOptions = {}) {
     this.depthLevels = options.depthLevels ?? depthLevelsPublishedDefault;
+    this.appliedSequence = options.appliedSequence ?? (() => this.lastSequence);
     assert(Number.isSafeInteger(this.depthLevels) && this.depthLevels >= 1 &&
       this.depthLevels <= depthLevelsPublishedLimit, 'depthLevels out of range');
   }
@@ -60,7 +69,7 @@ export class MarketDataProjection {
       // The engine never runs time backwards; clamping keeps candles and buckets monotonic anyway.
       this.timeMs = Math.max(this.timeMs, committed.timestampMs);
       if (committed.result.code !== 'OK') continue;
-      for (const event of committed.result.events) this.applyEvent(event, touched);
+      for (const event of committed.result.events) this.applyEvent(event, touched, committed.sequence);
     }
     return this.publish(touched, deferDepth);
   }
@@ -95,9 +104,18 @@ export class MarketDataProjection {
     const market = this.source().markets.get(marketId);
     if (market === undefined) return undefined;
     assert(this.feeds.size < marketsFollowedMax, 'more markets than the engine allows');
-    const feed = new MarketFeed(marketId, market, this.depthLevels);
+    const feed = new MarketFeed(marketId, market, this.depthLevels, 'live-book', this.appliedSequence());
     this.feeds.set(marketId, feed);
     return feed;
+  }
+
+  /** A market born in the stream starts empty: every order it will hold arrives as an event. */
+  private feedForNewMarket(marketId: number): void {
+    if (this.feeds.has(marketId)) return;
+    const market = this.source().markets.get(marketId);
+    assert(market !== undefined, 'a created market exists in the engine state');
+    assert(this.feeds.size < marketsFollowedMax, 'more markets than the engine allows');
+    this.feeds.set(marketId, new MarketFeed(marketId, market, this.depthLevels, 'empty', 0n));
   }
 
   /** Every market of the engine, in market id order. */
@@ -110,9 +128,10 @@ export class MarketDataProjection {
     return feeds;
   }
 
-  private applyEvent(event: ExchangeEvent, touched: Map<number, TradeRecord[]>): void {
+  private applyEvent(event: ExchangeEvent, touched: Map<number, TradeRecord[]>, sequence: bigint): void {
     const marketId = eventMarketId(event);
     if (marketId === undefined) return;
+    if (event.type === 'market.created') this.feedForNewMarket(marketId);
     const feed = this.feedById(marketId);
     // The engine applied the event, so its state knows the market; anything else is a broken stream.
     assert(feed !== undefined, 'an event names a market the engine state does not have');
@@ -122,6 +141,7 @@ export class MarketDataProjection {
       touched.set(marketId, trades);
     }
     if (event.type === 'market.created' || event.type === 'market.updated') feed.updateSpec(event.market);
+    if (sequence > feed.seededThroughSequence) feed.book.apply(event);
     if (event.type !== 'trade.executed') return;
     const trade: TradeRecord = {
       tradeId: event.tradeId, priceUnits: priceUnitsOf(feed.format, event.priceTicks), baseUnits: event.baseUnits,
@@ -133,9 +153,8 @@ export class MarketDataProjection {
 
   private depthMessage(marketId: number): PublicMessage | undefined {
     const feed = this.feeds.get(marketId);
-    const market = this.source().markets.get(marketId);
-    assert(feed !== undefined && market !== undefined, 'a touched market has a feed and exists in the engine');
-    const change = feed.depth.update(market.book.depth(this.depthLevels));
+    assert(feed !== undefined, 'a touched market has a feed');
+    const change = feed.depth.update(feed.book.depth(this.depthLevels));
     return change === undefined ? undefined
       : { channel: 'depth', symbol: feed.format.symbol, data: depthDeltaView(feed.format, change) };
   }
