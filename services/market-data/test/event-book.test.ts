@@ -7,6 +7,11 @@ import {
 import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
 import { EventBook } from '../src/domain/event-book.ts';
 
+interface Level {
+  priceTicks: number;
+  quantityLots: number;
+}
+
 const owners = [1001, 1002, 1003];
 const symbol = 'BTC/TRY';
 const tick = 1_000_000n;
@@ -66,7 +71,7 @@ for (const seed of [1, 2, 3, 4]) {
       trades += result.events.filter((event) => event.type === 'trade.executed').length;
       if (book === undefined) continue;
       for (const event of result.events) book.apply(event);
-      const expected = market.book.depth(50);
+      const expected: { bids: readonly Level[]; asks: readonly Level[] } = market.book.depth(50);
       const actual = book.depth(50);
       assert.deepEqual(actual.bids, expected.bids.map(({ priceTicks, quantityLots }) => ({ priceTicks, quantityLots })),
         `seed ${seed} command ${index} bids`);
