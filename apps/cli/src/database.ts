@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  connectSql, createSilentLogger, embeddedDatabaseName, embeddedPasswordFileName, openDatabase, sqlEndTimeoutSeconds, type Database,
+  connectDatabase, createSilentLogger, embeddedDatabaseName, embeddedPasswordFileName, openDatabase, type Database,
   type PlatformConfig,
 } from '@parite/platform';
 
@@ -54,15 +54,7 @@ export async function openOperatorDatabase(config: PlatformConfig): Promise<Data
   if (running === undefined) return await openDatabase(settings, { logger: createSilentLogger() });
   const password = readFileSync(join(config.dataDirectory, embeddedPasswordFileName), 'utf8').trim();
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${embeddedDatabaseName}`;
-  const sql = connectSql(url, { poolSize: cliPoolSize, applicationName: 'parite-cli' });
-  try {
-    await sql`select 1`;
-  } catch (error) {
-    await sql.end({ timeout: sqlEndTimeoutSeconds });
-    throw error;
-  }
-  let closed: Promise<void> | undefined;
-  return { sql, url, embedded: true, close: () => (closed ??= sql.end({ timeout: sqlEndTimeoutSeconds })) };
+  return await connectDatabase(url, { poolSize: cliPoolSize, applicationName: 'parite-cli', embedded: true });
 }
 
 export async function withDatabase<Value>(config: PlatformConfig, use: (database: Database) => Promise<Value>):

@@ -28,21 +28,26 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
   const logger = options.logger ?? createSilentLogger();
-  if (config.databaseUrl !== undefined) return openExternal(config.databaseUrl, config.databasePoolSize);
+  if (config.databaseUrl !== undefined) return connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   return openEmbedded(config, logger);
 }
 
-async function openExternal(url: string, poolSize: number): Promise<Database> {
-  const sql = connectSql(url, { poolSize });
+/**
+ * Connects to a running server and proves it answers, so an unreachable database fails at start,
+ * not on the first request. Also used by tools that attach to a running embedded cluster.
+ */
+export async function connectDatabase(url: string, options: { poolSize: number; applicationName?: string;
+  embedded?: boolean }): Promise<Database> {
+  const sql = connectSql(url, { poolSize: options.poolSize, applicationName: options.applicationName });
   try {
-    // Fail at start, not on the first request, when the database is unreachable.
     await sql`select 1`;
   } catch (error) {
     await sql.end({ timeout: sqlEndTimeoutSeconds });
     throw error;
   }
   let closed: Promise<void> | undefined;
-  return { sql, url, embedded: false, close: () => (closed ??= sql.end({ timeout: sqlEndTimeoutSeconds })) };
+  return { sql, url, embedded: options.embedded ?? false,
+    close: () => (closed ??= sql.end({ timeout: sqlEndTimeoutSeconds })) };
 }
 
 async function openEmbedded(config: DatabaseConfig, logger: Logger): Promise<Database> {
