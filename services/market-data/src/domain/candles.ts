@@ -5,8 +5,8 @@ import { assert } from '@parite/kernel';
 import { BoundedRing } from './ring.ts';
 import type { TradeRecord } from './types.ts';
 
-export interface CandleRecord {
-  openTimeMs: number;
+/** Open, high, low, close and volume of the trades of one period; candles and ticker buckets share it. */
+export interface PriceBar {
   openUnits: bigint;
   highUnits: bigint;
   lowUnits: bigint;
@@ -14,6 +14,28 @@ export interface CandleRecord {
   baseUnits: bigint;
   quoteUnits: bigint;
   tradeCount: number;
+}
+
+export interface CandleRecord extends PriceBar {
+  openTimeMs: number;
+}
+
+/** A bar holding just this trade. */
+export function openBar(trade: TradeRecord): PriceBar {
+  return {
+    openUnits: trade.priceUnits, highUnits: trade.priceUnits, lowUnits: trade.priceUnits,
+    closeUnits: trade.priceUnits, baseUnits: trade.baseUnits, quoteUnits: trade.quoteUnits, tradeCount: 1,
+  };
+}
+
+/** Folds a later trade of the same period into its bar. */
+export function foldTrade(bar: PriceBar, trade: TradeRecord): void {
+  if (trade.priceUnits > bar.highUnits) bar.highUnits = trade.priceUnits;
+  if (trade.priceUnits < bar.lowUnits) bar.lowUnits = trade.priceUnits;
+  bar.closeUnits = trade.priceUnits;
+  bar.baseUnits += trade.baseUnits;
+  bar.quoteUnits += trade.quoteUnits;
+  bar.tradeCount++;
 }
 
 export function candleOpenTimeMs(timeMs: number, intervalMs: number): number {
@@ -36,19 +58,11 @@ export class CandleSeries {
     const openTimeMs = candleOpenTimeMs(trade.timeMs, this.intervalMs);
     const current = this.ring.newest();
     if (current !== undefined && current.openTimeMs === openTimeMs) {
-      if (trade.priceUnits > current.highUnits) current.highUnits = trade.priceUnits;
-      if (trade.priceUnits < current.lowUnits) current.lowUnits = trade.priceUnits;
-      current.closeUnits = trade.priceUnits;
-      current.baseUnits += trade.baseUnits;
-      current.quoteUnits += trade.quoteUnits;
-      current.tradeCount++;
+      foldTrade(current, trade);
       return;
     }
     assert(current === undefined || current.openTimeMs < openTimeMs, 'candle trades must arrive in time order');
-    this.ring.push({
-      openTimeMs, openUnits: trade.priceUnits, highUnits: trade.priceUnits, lowUnits: trade.priceUnits,
-      closeUnits: trade.priceUnits, baseUnits: trade.baseUnits, quoteUnits: trade.quoteUnits, tradeCount: 1,
-    });
+    this.ring.push({ openTimeMs, ...openBar(trade) });
   }
 
   /**

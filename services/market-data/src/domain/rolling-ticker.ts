@@ -3,17 +3,11 @@
 // when its minute does. The window as of time T is the 1440 minutes ending with T's minute.
 import { assert } from '@parite/kernel';
 import { tickerBucketMs, tickerBucketsMax } from './limits.ts';
+import { foldTrade, openBar, type PriceBar } from './candles.ts';
 import type { TradeRecord } from './types.ts';
 
-interface MinuteBucket {
+interface MinuteBucket extends PriceBar {
   minuteIndex: number;
-  openUnits: bigint;
-  highUnits: bigint;
-  lowUnits: bigint;
-  closeUnits: bigint;
-  baseUnits: bigint;
-  quoteUnits: bigint;
-  tradeCount: number;
 }
 
 export interface TickerSummary {
@@ -44,18 +38,10 @@ export class RollingTicker {
     if (bucket === undefined || bucket.minuteIndex !== minuteIndex) {
       // A minute older than the window (or an empty slot) is simply overwritten: that is the roll.
       assert(bucket === undefined || bucket.minuteIndex < minuteIndex, 'ticker buckets only move forward');
-      this.buckets[slot] = {
-        minuteIndex, openUnits: trade.priceUnits, highUnits: trade.priceUnits, lowUnits: trade.priceUnits,
-        closeUnits: trade.priceUnits, baseUnits: trade.baseUnits, quoteUnits: trade.quoteUnits, tradeCount: 1,
-      };
+      this.buckets[slot] = { minuteIndex, ...openBar(trade) };
       return;
     }
-    if (trade.priceUnits > bucket.highUnits) bucket.highUnits = trade.priceUnits;
-    if (trade.priceUnits < bucket.lowUnits) bucket.lowUnits = trade.priceUnits;
-    bucket.closeUnits = trade.priceUnits;
-    bucket.baseUnits += trade.baseUnits;
-    bucket.quoteUnits += trade.quoteUnits;
-    bucket.tradeCount++;
+    foldTrade(bucket, trade);
   }
 
   /** Statistics of the window ending at `asOfMs` (stream time, at or after the last trade). */
