@@ -1,26 +1,15 @@
 // ApiKeyAuthenticator: the signature round trip and every refusal, each with its catalogue code.
-import { ServiceError, type ErrorCode } from '@parite/contracts';
 import type { AuthenticationRequest } from '@parite/http';
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { signatureHeaders, signRequest, signWebSocketLogin, verifyWebSocketLogin, type CreatedApiKey, type User } from '../src/index.ts';
-import { createFixture, signedHeaders, startMs, system, userWithKey, type Fixture } from './fixture.ts';
+import { createFixture, signedHeaders, startMs, system, userWithKey, type Fixture, refusal } from './fixture.ts';
 
 const body = '{"side":"buy","quantity":"1"}';
 
 function request(headers: Record<string, string>, overrides: Partial<AuthenticationRequest> = {}): AuthenticationRequest {
   const lowered = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   return { method: 'POST', url: '/v1/orders?symbol=BTC-EUR', headers: lowered, rawBody: Buffer.from(body), ip: '10.0.0.7', ...overrides };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ServiceError, String(error));
-    return error.code;
-  }
-  assert.fail('expected a refusal');
 }
 
 describe('ApiKeyAuthenticator', () => {

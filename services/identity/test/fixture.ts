@@ -1,3 +1,5 @@
+import { ServiceError, type ErrorCode } from '@parite/contracts';
+import assert from 'node:assert/strict';
 // Shared test wiring: a service over the memory store with a manual clock and a fixed master key.
 import { ManualClock } from '@parite/kernel';
 import { createHash } from 'node:crypto';
@@ -63,4 +65,15 @@ export function signedHeaders(
 ): Record<string, string> {
   nonceCounter += 1;
   return signRequest({ keyId: key.keyId, secret: key.secret, method, url, body, timestampMs: fixture.clock.nowMs(), nonce: `n${nonceCounter}` });
+}
+
+/** The stable code a promise is refused with; fails the test when it resolves. */
+export async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ServiceError, String(error));
+    return error.code;
+  }
+  assert.fail('expected a refusal');
 }

@@ -1,19 +1,8 @@
 // IdentityService: users, key lifecycle, limits, issuer constraints and the audit trail.
-import { ServiceError, type ErrorCode } from '@parite/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { apiKeysActivePerUserMax, IdentityService, MemoryIdentityStore, type AuditSink } from '../src/index.ts';
-import { createFixture, masterKey, startMs, system, userWithKey } from './fixture.ts';
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ServiceError, String(error));
-    return error.code;
-  }
-  assert.fail('expected a refusal');
-}
+import { createFixture, masterKey, startMs, system, userWithKey, refusal } from './fixture.ts';
 
 describe('IdentityService users', () => {
   test('createUser normalises the e-mail, assigns ids and audits', async () => {

@@ -1,7 +1,7 @@
 // The rows of the projection tables as plain values, one interface per table. The mapping
 // functions produce them from events without touching a database; storage/ writes them.
 
-import type { MarketSpec, OrderType, Side, TimeInForce } from '@parite/exchange/domain';
+import type { MarketSpec, OrderView, Side } from '@parite/exchange/domain';
 import type { OrderStatus } from './order-status.ts';
 
 export interface AssetRow {
@@ -31,26 +31,12 @@ export interface UserFeeTierRow {
   updatedSequence: bigint;
 }
 
-export interface OrderRow {
-  orderId: number;
-  clientOrderId: string;
-  ownerId: number;
-  marketId: number;
-  symbol: string;
-  side: Side;
-  type: OrderType;
-  timeInForce: TimeInForce;
-  postOnly: boolean;
-  priceTicks: number;
-  quantityLots: number;
+/** The engine's view of the order, plus what the table keeps so history never needs the engine. */
+export interface OrderRow extends OrderView {
   remainingLots: number;
-  filledLots: number;
-  filledQuoteUnits: bigint;
-  feeUnits: bigint;
   tickSizeUnits: bigint;
   lotSizeUnits: bigint;
   status: OrderStatus;
-  createdAtMs: number;
   updatedAtMs: number;
   lastSequence: bigint;
 }
