@@ -10,7 +10,7 @@ import {
   type Journal, type SnapshotStore,
 } from '@parite/journal';
 import {
-  MemoryCache, MemoryEventBus, NatsEventBus, RedisCache, type Cache, type EventBus, type Logger, type PlatformConfig,
+  MemoryCache, NatsEventBus, RedisCache, type Cache, type EventBus, type Logger, type PlatformConfig,
   type Sql,
 } from '@parite/platform';
 
@@ -50,8 +50,8 @@ export async function openCache(config: PlatformConfig, clock: Clock, logger: Lo
 export const eventStreamName = 'PARITE_EVENTS';
 export const eventSubjectPrefix = 'parite.exchange';
 
-export async function openBus(config: PlatformConfig): Promise<EventBus> {
-  if (config.natsUrl === undefined) return new MemoryEventBus();
-  return NatsEventBus.connect({ url: config.natsUrl, streamName: eventStreamName,
+/** The bus events leave the process through (NATS JetStream); in-process consumers follow the engine. */
+export async function openBus(natsUrl: string): Promise<EventBus> {
+  return NatsEventBus.connect({ url: natsUrl, streamName: eventStreamName,
     streamSubjects: [`${eventSubjectPrefix}.>`], connectionName: 'parite-events' });
 }

@@ -15,7 +15,7 @@ import {
 } from '@parite/market-data';
 import { Projector, committedFromJournal, projectionsMigrations, projectionsPlugin } from '@parite/projections';
 import {
-  AuditLog, createLogger, openDatabase, platformMigrations, runMigrations, type Cache, type Database, type EventBus,
+  AuditLog, createLogger, openDatabase, platformMigrations, runMigrations, type Cache, type Database,
   type Logger, type PlatformConfig,
 } from '@parite/platform';
 import { PlatformAuditRecorder } from './audit-recorder.ts';
@@ -89,8 +89,6 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const audit = new PlatformAuditRecorder(new AuditLog(database.sql, clock));
     const cache = await openCache(config, clock, logger);
     closers.push(() => cache.close());
-    const bus: EventBus = await openBus(config);
-    closers.push(() => bus.close());
     const journalSetup: JournalSetup = await openJournal(config, database.sql);
     closers.push(() => journalSetup.close());
 
@@ -112,7 +110,11 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     marketData.start();
     // Events leave the process through the bus (NATS JetStream). In one process every consumer
     // follows the engine directly, so the in-process bus would only copy events nobody reads.
-    if (config.natsUrl !== undefined) engine.subscribe(new EventPublisher(bus, logger).listener);
+    if (config.natsUrl !== undefined) {
+      const bus = await openBus(config.natsUrl);
+      closers.push(() => bus.close());
+      engine.subscribe(new EventPublisher(bus, logger).listener);
+    }
 
     // Attached before recovery, the projector queues the replayed batches; its writer starts once the
     // journal is open, because catching up after a queue overflow reads the journal.
