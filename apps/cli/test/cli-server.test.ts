@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signRequest } from '@parite/identity';
 import { createSilentLogger } from '@parite/platform';
-import { startPlatform, type RunningPlatform } from '@parite/server';
+import { requireService, startPlatform, type RunningPlatform } from '@parite/server';
 import { createInstallation, freePort, jsonOutput, type Installation } from './support/cli-harness.ts';
 
 let installation: Installation;
@@ -49,7 +49,7 @@ test('fund credits through the admin API, is audited, and is idempotent by trans
   assert.equal(jsonOutput<{ duplicate: boolean }>(first).duplicate, false);
   const retry = await fund('--transfer-id', 'cli-test-1', '--json');
   assert.equal(jsonOutput<{ duplicate: boolean }>(retry).duplicate, true);
-  const erin = await platform.identity.findUserByEmail('erin@example.com');
+  const erin = await requireService(platform.identity, 'api').findUserByEmail('erin@example.com');
   const tryAsset = platform.engine.state.assetByCode.get('TRY');
   assert.ok(erin !== undefined && tryAsset !== undefined);
   assert.equal(platform.engine.state.ledger.peek(erin.id, tryAsset.assetId)?.balanceUnits, 1_000_500_000n);

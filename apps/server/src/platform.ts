@@ -1,10 +1,11 @@
 // The composition root: one process runs every service (the default), wired from configuration.
-// The same services run split over processes by giving each its PARITE_SERVICES list; they meet
-// only through the contracts they were written against.
+// The same services run split over processes by giving each its PARITE_SERVICES list (engine, api,
+// projections); they meet only through the contracts they were written against: the engine API
+// (a replica in processes without the engine), the shared journal and the event bus.
 
-import { systemClock, type Clock } from '@parite/kernel';
-import { ExchangeEngine, TradingService, adminPlugin, tradingPlugin } from '@parite/exchange';
-import { createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
+import { assert, systemClock, type Clock } from '@parite/kernel';
+import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi } from '@parite/exchange';
+import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import {
   ApiKeyAuthenticator, IdentityService, MemoryReplayGuard, PostgresIdentityStore, identityMigrationsDirectory,
   identityPlugin,
@@ -15,15 +16,16 @@ import {
 } from '@parite/market-data';
 import { Projector, committedFromJournal, projectionsMigrations, projectionsPlugin } from '@parite/projections';
 import {
-  AuditLog, createLogger, openDatabase, platformMigrations, runMigrations, type Cache, type Database,
-  type Logger, type PlatformConfig,
+  AuditLog, createLogger, isServiceEnabled, openDatabase, platformMigrations, runMigrations, type Cache,
+  type Database, type Logger, type PlatformConfig,
 } from '@parite/platform';
 import { PlatformAuditRecorder } from './audit-recorder.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { healthPlugin } from './health-plugin.ts';
+import { openEngineRole } from './engine-role.ts';
 import { openBus, openCache, openJournal, type JournalSetup } from './infrastructure.ts';
 import { DemoMarketMaker } from './demo/market-maker.ts';
-import { seedCatalogue, seedDemo, type DemoActors } from './seed.ts';
+import { seedCatalogue, seedDemo, waitForCatalogue, type DemoActors } from './seed.ts';
 import { registerPrivateStreams } from './websocket-private.ts';
 
 export interface PlatformOptions {
@@ -40,12 +42,21 @@ export interface PlatformOptions {
   snapshotEveryCommands?: number;
 }
 
+/** For callers (tests, the CLI) that know the process runs every service. */
+export function requireService<T>(part: T | undefined, name: string): T {
+  if (part === undefined) throw new Error(`this process does not run the ${name} service`);
+  return part;
+}
+
 export interface RunningPlatform {
   app: HttpApp;
-  engine: ExchangeEngine;
-  identity: IdentityService;
+  /** The engine itself, or in a process without the engine service its replica. */
+  engine: ExchangeEngineApi;
+  /** Set when this process runs the api service. */
+  identity: IdentityService | undefined;
   database: Database;
-  projector: Projector;
+  /** Set when this process runs the projections service. */
+  projector: Projector | undefined;
   demo: DemoActors | undefined;
   url: string;
   close(): Promise<void>;
@@ -77,6 +88,7 @@ function cacheRateLimiter(cache: Cache): RateLimiter {
 export async function startPlatform(config: PlatformConfig, options: PlatformOptions = {}): Promise<RunningPlatform> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'parite' });
+  const runsApi = isServiceEnabled(config, 'api');
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch((error: unknown) => logger.error({ error: String(error) }));
@@ -92,25 +104,24 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const journalSetup: JournalSetup = await openJournal(config, database.sql);
     closers.push(() => journalSetup.close());
 
-    const engine = new ExchangeEngine({
-      journal: journalSetup.journal, snapshots: journalSetup.snapshots, clock,
+    const role = await openEngineRole({ config, journalSetup, clock, logger,
       snapshotEveryCommands: options.snapshotEveryCommands,
       onFatal: (error) => {
-        logger.fatal({ error: String(error) }, 'engine lost durability; exiting for recovery');
+        logger.fatal({ error: String(error) }, 'engine lost durability or its replica diverged; exiting for recovery');
         (options.onFatal ?? (() => process.exit(70)))(error);
-      },
-      onListenerError: (error) => logger.error({ error: String(error) }, 'committed-command listener failed'),
-    });
-    const projector = new Projector(database.sql, {
+      } });
+    const engine = role.engine;
+    const projector = isServiceEnabled(config, 'projections') ? new Projector(database.sql, {
       readCommitted: committedFromJournal(journalSetup.journal, { snapshots: journalSetup.snapshots }),
       onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error) }, 'projector error'),
-    });
-    projector.attach(engine);
-    const marketData = new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs });
-    marketData.start();
-    // Events leave the process through the bus (NATS JetStream). In one process every consumer
-    // follows the engine directly, so the in-process bus would only copy events nobody reads.
-    if (config.natsUrl !== undefined) {
+    }) : undefined;
+    projector?.attach(engine);
+    const marketData = runsApi ? new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs }) : undefined;
+    marketData?.start();
+    // Events leave the process through the bus (NATS JetStream), published once, by the engine's own
+    // process. In one process every consumer follows the engine directly, so an in-process bus would
+    // only copy events nobody reads.
+    if (config.natsUrl !== undefined && role.local !== undefined) {
       const bus = await openBus(config.natsUrl);
       closers.push(() => bus.close());
       engine.subscribe(new EventPublisher(bus, logger).listener);
@@ -118,50 +129,43 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
 
     // Attached before recovery, the projector queues the replayed batches; its writer starts once the
     // journal is open, because catching up after a queue overflow reads the journal.
-    await engine.start();
-    await projector.start();
+    await role.start();
+    await projector?.start();
     closers.push(async () => {
-      marketData.stop();
-      await engine.stop();
-      await projector.stop({ drain: true });
+      marketData?.stop();
+      await role.stop();
+      await projector?.stop({ drain: true });
     });
-    await seedCatalogue(engine);
+    if (role.local !== undefined) await seedCatalogue(role.local);
 
-    const identity = new IdentityService({ store: new PostgresIdentityStore(database.sql), audit,
-      masterKey: Buffer.from(config.masterKeyHex, 'hex'), clock });
-    // Redis shares seen signatures across instances. In one process, identity's own guard is used:
-    // when full it refuses requests instead of forgetting a signature still inside its window.
-    const replayGuard = config.redisUrl === undefined ? new MemoryReplayGuard(clock) : cacheReplayGuard(cache);
-    const authenticator = new ApiKeyAuthenticator({ keys: identity, replayGuard, clock });
+    const access = runsApi ? openAccess(config, database, audit, cache, clock) : undefined;
     const app = createHttpApp({
-      logger: false, authenticator, openApi: { title: 'Parite API', version: '0.1.0' },
+      logger: false, authenticator: access?.authenticator ?? anonymousAuthenticator, openApi: { title: 'Parite API', version: '0.1.0' },
       rateLimit: options.rateLimit === false ? false : { ...options.rateLimit, limiter: cacheRateLimiter(cache) },
     });
-    const trading = new TradingService(engine);
     await app.register(healthPlugin, { engine, projections: () => {
+      if (projector === undefined) return 'ok';
       const status = projector.status();
       if (status.failed) return 'failed';
       return status.queuedCommands > 0 || status.catchUpNeeded ? 'catching-up' : 'ok';
     } });
-    await app.register(identityPlugin, { service: identity });
-    await app.register(tradingPlugin, { trading });
-    const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);
-    await app.register(adminPlugin, { engine, audit, userExists });
-    await app.register(marketDataPlugin, { service: marketData, engine });
-    await app.register(projectionsPlugin, { sql: database.sql, engine });
-    const hub = new WebSocketHub(marketData, {
-      ...tradingHubOptions, ...(options.rateLimit === false ? unthrottledHubOptions : {}), ...options.webSocket });
-    registerPrivateStreams(hub, { engine, trading, authenticator, identity });
+    const api = access === undefined ? undefined
+      : await registerApi(app, { ...access, options, engine, database, audit, marketData });
     await app.ready();
-    attachWebSocketHub(app.server, hub);
+    if (api !== undefined) {
+      attachWebSocketHub(app.server, api.hub);
+      closers.push(async () => {
+        await api.hub.close();
+      });
+    }
     closers.push(async () => {
-      await hub.close();
       await app.close();
     });
 
     let demo: DemoActors | undefined;
-    if (config.demo) {
-      demo = await seedDemo(engine, identity, config.dataDirectory);
+    if (config.demo && api !== undefined) {
+      await waitForCatalogue(engine);
+      demo = await seedDemo(engine, api.identity, config.dataDirectory);
       if (options.marketMaker ?? true) {
         const maker = new DemoMarketMaker(engine, { makerOwnerId: demo.marketMakerId, takerOwnerId: demo.takerId,
           levelsPerSide: 10, intervalMs: 1_000, seed: 42 });
@@ -170,9 +174,48 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       }
     }
     const address = await app.listen({ port: config.port, host: config.host });
-    return { app, engine, identity, database, projector, demo, url: address, close };
+    return { app, engine, identity: api?.identity, database, projector, demo, url: address, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+interface Access {
+  identity: IdentityService;
+  authenticator: ApiKeyAuthenticator;
+}
+
+function openAccess(config: PlatformConfig, database: Database, audit: PlatformAuditRecorder, cache: Cache, clock: Clock): Access {
+  const identity = new IdentityService({ store: new PostgresIdentityStore(database.sql), audit,
+    masterKey: Buffer.from(config.masterKeyHex, 'hex'), clock });
+  // Redis shares seen signatures across instances. In one process, identity's own guard is used:
+  // when full it refuses requests instead of forgetting a signature still inside its window.
+  const replayGuard = config.redisUrl === undefined ? new MemoryReplayGuard(clock) : cacheReplayGuard(cache);
+  return { identity, authenticator: new ApiKeyAuthenticator({ keys: identity, replayGuard, clock }) };
+}
+
+interface ApiDependencies extends Access {
+  options: PlatformOptions;
+  engine: ExchangeEngineApi;
+  database: Database;
+  audit: PlatformAuditRecorder;
+  marketData: MarketDataService | undefined;
+}
+
+/** The api service: identity, trading, administration, market data and history over REST and WebSocket. */
+async function registerApi(app: HttpApp, dependencies: ApiDependencies): Promise<{ identity: IdentityService; hub: WebSocketHub }> {
+  const { identity, authenticator, options, engine, database, audit, marketData } = dependencies;
+  assert(marketData !== undefined, 'the api service runs market data');
+  const trading = new TradingService(engine);
+  await app.register(identityPlugin, { service: identity });
+  await app.register(tradingPlugin, { trading });
+  const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);
+  await app.register(adminPlugin, { engine, audit, userExists });
+  await app.register(marketDataPlugin, { service: marketData, engine });
+  await app.register(projectionsPlugin, { sql: database.sql, engine });
+  const hub = new WebSocketHub(marketData, {
+    ...tradingHubOptions, ...(options.rateLimit === false ? unthrottledHubOptions : {}), ...options.webSocket });
+  registerPrivateStreams(hub, { engine, trading, authenticator, identity });
+  return { identity, hub };
 }

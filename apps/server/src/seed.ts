@@ -6,19 +6,31 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  defaultAssets, defaultMarkets, demoReferencePrices, SystemOwner, type ExchangeCommand, type ExchangeEngine,
+  defaultAssets, defaultMarkets, demoReferencePrices, SystemOwner, type ExchangeCommand, type ExchangeEngineApi,
 } from '@parite/exchange';
 import type { IdentityService, User } from '@parite/identity';
 
 const systemActor = { kind: 'system', id: 'seed' };
 
-export async function seedCatalogue(engine: ExchangeEngine): Promise<void> {
+export async function seedCatalogue(engine: ExchangeEngineApi): Promise<void> {
   if (engine.state.assets.size > 0) return;
   const references: ExchangeCommand[] = Object.entries(demoReferencePrices)
     .map(([symbol, priceUnits]) => ({ kind: 'market.reference-price', symbol, priceUnits }));
   for (const command of [...defaultAssets, ...defaultMarkets, ...references]) {
     const committed = await engine.submit(command);
     if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
+  }
+}
+
+/** How long a process without the engine waits for the engine process to seed the catalogue. */
+export const catalogueWaitMsMax = 60_000;
+const catalogueWaitStepMs = 50;
+
+/** In a split deployment the engine process seeds the catalogue; the others wait to see it. */
+export async function waitForCatalogue(engine: ExchangeEngineApi): Promise<void> {
+  for (let waitedMs = 0; engine.state.assets.size === 0; waitedMs += catalogueWaitStepMs) {
+    if (waitedMs >= catalogueWaitMsMax) throw new Error('the engine process has not seeded the market catalogue');
+    await new Promise((resolve) => setTimeout(resolve, catalogueWaitStepMs));
   }
 }
 
@@ -50,7 +62,7 @@ const demoFunding: Record<string, bigint> = {
 
 export const demoCredentialsFileName = 'demo-credentials.json';
 
-export async function seedDemo(engine: ExchangeEngine, identity: IdentityService, dataDirectory: string):
+export async function seedDemo(engine: ExchangeEngineApi, identity: IdentityService, dataDirectory: string):
   Promise<DemoActors> {
   const file = join(dataDirectory, demoCredentialsFileName);
   const stored: DemoCredentials[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials[] : [];

@@ -11,6 +11,7 @@ import { AuditLog } from '@parite/platform';
 import {
   assertRefused, assertRefusedUnchanged, assertLedgerBalanced, fingerprint, sendRaw, signedHeaders,
 } from './support/api-checks.ts';
+import { requireService } from '../src/index.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
 import {
   balanceOf, cancelEverything, limitOrder, openOrderIds, placeOrder, type BalanceReply, type BatchItemReply,
@@ -494,7 +495,7 @@ describe('happy paths of the trading routes', () => {
   });
 
   test('order and trade history come from the projections once they caught up', async () => {
-    await harness.platform.projector.whenCaughtUp(harness.platform.engine.lastAppliedSequence);
+    await requireService(harness.platform.projector, 'projections').whenCaughtUp(harness.platform.engine.lastAppliedSequence);
     const orders = await harness.request('bob', 'GET', '/v1/orders/history?limit=500');
     assert.equal(orders.status, 200, JSON.stringify(orders.body));
     const items = (orders.body as { items: { orderId: number; status: string; symbol: string }[] }).items;
@@ -576,7 +577,7 @@ describe('admin routes at runtime', () => {
 
 test('the projections kept up with everything this file did', async () => {
   // A row the projector cannot write stops it for good; this would reject then.
-  await harness.platform.projector.whenCaughtUp(harness.platform.engine.lastAppliedSequence);
+  await requireService(harness.platform.projector, 'projections').whenCaughtUp(harness.platform.engine.lastAppliedSequence);
   const ready = await harness.request(undefined, 'GET', '/readyz');
   assert.equal(ready.status, 200);
 });

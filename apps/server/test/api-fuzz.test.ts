@@ -20,6 +20,7 @@ import { signRequest } from '@parite/identity';
 import { assertLedgerBalanced, assertWellFormed, type ApiResponse } from './support/api-checks.ts';
 import { closeFuzzAgent, fuzzRequests, sendHttp, type FuzzRequest, type Signing } from './support/fuzz-requests.ts';
 import { tradingRequests } from './support/fuzz-trading.ts';
+import { requireService } from '../src/index.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
 
 /** Fixed, so every run is the same; PARITE_FUZZ_SEED explores others (and replays a reported one). */
@@ -141,7 +142,7 @@ test(`signed trading requests with bent bodies keep every rule (${tradingRequest
 test('after the fuzzing: the ledger balances, the projector kept up, no prototype was polluted', async () => {
   assertLedgerBalanced(harness);
   harness.platform.engine.state.ledger.assertInvariants();
-  await harness.platform.projector.whenCaughtUp(harness.platform.engine.lastAppliedSequence);
+  await requireService(harness.platform.projector, 'projections').whenCaughtUp(harness.platform.engine.lastAppliedSequence);
   assert.equal((Object.prototype as Record<string, unknown>)['polluted'], undefined);
   assert.equal(({} as Record<string, unknown>)['ownerId'], undefined);
   const ready = await harness.request(undefined, 'GET', '/readyz');

@@ -10,6 +10,7 @@ import { isErrorCode } from '@parite/contracts';
 import { stateHash } from '@parite/exchange';
 import { signWebSocketLogin } from '@parite/identity';
 import { assertLedgerBalanced, fingerprint } from './support/api-checks.ts';
+import { requireService } from '../src/index.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
 import { cancelEverything, limitOrder, openOrderIds, placeOrder, type OrderReply } from './support/trading-fixtures.ts';
 import { TestSocket, type WsReply } from './support/ws-client.ts';
@@ -333,5 +334,5 @@ describe('frame fuzz', () => {
 
 test('the engine and its ledger are consistent after the socket traffic', async () => {
   harness.platform.engine.state.ledger.assertInvariants();
-  await harness.platform.projector.whenCaughtUp(harness.platform.engine.lastAppliedSequence);
+  await requireService(harness.platform.projector, 'projections').whenCaughtUp(harness.platform.engine.lastAppliedSequence);
 });

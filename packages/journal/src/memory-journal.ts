@@ -40,7 +40,10 @@ export class MemoryJournal extends GroupCommitJournal {
     }
   }
 
-  protected async *readDurable(afterSequence: bigint, batchMax: number, endSequence: bigint): AsyncIterable<JournalRecord[]> {
+  protected async *readDurable(afterSequence: bigint, batchMax: number, writerEndSequence: bigint): AsyncIterable<JournalRecord[]> {
+    // Like the shared adapters, a reader also sees what another journal on the same storage wrote.
+    const stored = BigInt(this.storage.records.length);
+    const endSequence = stored > writerEndSequence ? stored : writerEndSequence;
     let next = afterSequence + 1n;
     while (next <= endSequence) {
       const start = Number(next - 1n);

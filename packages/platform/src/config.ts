@@ -119,6 +119,7 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
   if (base.journalKind === 'nats' && readVariable(environment, 'NATS_URL') === undefined) {
     problems.add('PARITE_JOURNAL=nats requires NATS_URL');
   }
+  checkSplitDeployment(problems, base);
   const masterKeyHex = parseMasterKey(problems, environment, production);
   if (problems.list.length > 0) throw new ConfigError(problems.list);
   // Only a valid configuration may touch the disk.
@@ -127,6 +128,31 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
 
 export function isServiceEnabled(config: Pick<PlatformConfig, 'services'>, service: string): boolean {
   return config.services === 'all' || config.services.includes(service);
+}
+
+/** The services one process can run; `all` (the default) runs every one of them. */
+export const platformServices = ['engine', 'api', 'projections'] as const;
+export type PlatformService = (typeof platformServices)[number];
+
+/** True when this process runs some services and other processes run the rest. */
+export function isSplitDeployment(config: Pick<PlatformConfig, 'services'>): boolean {
+  return platformServices.some((service) => !isServiceEnabled(config, service));
+}
+
+/**
+ * Processes that split the services meet through shared infrastructure: the journal every replica
+ * follows must be shared (PostgreSQL or NATS JetStream), and commands reach the engine over NATS.
+ */
+function checkSplitDeployment(problems: ConfigProblems, config: Pick<PlatformConfig, 'services' | 'journalKind' | 'natsUrl'>): void {
+  if (config.services === 'all') return;
+  const unknown = config.services.filter((name) => !(platformServices as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    problems.add(`PARITE_SERVICES has unknown services: ${unknown.join(', ')} (known: ${platformServices.join(', ')})`);
+    return;
+  }
+  if (!isSplitDeployment(config)) return;
+  if (config.journalKind === 'file') problems.add('PARITE_SERVICES split over processes needs PARITE_JOURNAL=postgres or nats (a shared journal)');
+  if (config.natsUrl === undefined) problems.add('PARITE_SERVICES split over processes needs NATS_URL (commands reach the engine over NATS)');
 }
 
 function parseHost(problems: ConfigProblems, environment: Environment): string {

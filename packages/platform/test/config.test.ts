@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ConfigError, isServiceEnabled, loadConfig, masterKeyFileName } from '../src/config.ts';
+import { ConfigError, isServiceEnabled, isSplitDeployment, loadConfig, masterKeyFileName } from '../src/config.ts';
 
 const temporaryDirectories: string[] = [];
 function dataDirectory(): string {
@@ -64,7 +64,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       NATS_URL: 'nats://127.0.0.1:4222',
       PARITE_JOURNAL: 'nats',
-      PARITE_SERVICES: 'matching, trading,matching',
+      PARITE_SERVICES: 'engine, projections,engine',
       LOG_LEVEL: 'debug',
       PARITE_MASTER_KEY: productionKey.toUpperCase(),
     });
@@ -73,10 +73,11 @@ describe('loadConfig', () => {
     assert.equal(config.databasePoolSize, 20);
     assert.equal(config.demo, false);
     assert.equal(config.journalKind, 'nats');
-    assert.deepEqual(config.services, ['matching', 'trading']);
+    assert.deepEqual(config.services, ['engine', 'projections']);
     assert.equal(config.masterKeyHex, productionKey);
-    assert.equal(isServiceEnabled(config, 'trading'), true);
-    assert.equal(isServiceEnabled(config, 'wallet'), false);
+    assert.equal(isServiceEnabled(config, 'engine'), true);
+    assert.equal(isServiceEnabled(config, 'api'), false);
+    assert.equal(isSplitDeployment(config), true);
     assert.deepEqual(
       configError({ DATABASE_URL: 'postgres://127.0.0.1/parite' }).problems,
       ['PARITE_MASTER_KEY is required when DATABASE_URL is set (production mode)'],
@@ -103,6 +104,17 @@ describe('loadConfig', () => {
     assert.match(error.message, /PARITE_JOURNAL must be one of file, postgres, nats/);
     // An invalid configuration writes nothing to disk.
     assert.throws(() => statSync(join(directory, masterKeyFileName)), /ENOENT/);
+  });
+
+  test('services split over processes need a shared journal and NATS', () => {
+    assert.deepEqual(configError({ PARITE_SERVICES: 'api', PARITE_MASTER_KEY: productionKey }).problems, [
+      'PARITE_SERVICES split over processes needs PARITE_JOURNAL=postgres or nats (a shared journal)',
+      'PARITE_SERVICES split over processes needs NATS_URL (commands reach the engine over NATS)',
+    ]);
+    assert.deepEqual(configError({ PARITE_SERVICES: 'engine,wallet', PARITE_MASTER_KEY: productionKey }).problems,
+      ['PARITE_SERVICES has unknown services: wallet (known: engine, api, projections)']);
+    const together = loadConfig({ PARITE_SERVICES: 'projections,api,engine', PARITE_DATA_DIR: dataDirectory() });
+    assert.equal(isSplitDeployment(together), false);
   });
 
   test('PARITE_JOURNAL=nats needs NATS_URL', () => {

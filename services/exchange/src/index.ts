@@ -8,3 +8,6 @@ export * from './app/trading-service.ts';
 export * from './http/trading-plugin.ts';
 export * from './http/admin-plugin.ts';
 export * from './http/edge.ts';
+export * from './app/command-transport.ts';
+export * from './app/replica-engine.ts';
+export * from './adapters/nats-command-transport.ts';

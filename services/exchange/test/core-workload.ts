@@ -1,10 +1,18 @@
 // A seeded random workload over the full core: orders of every kind, cancels, amends, cancel-alls
 // and transfers, from a handful of users on every default market, so collisions happen often.
 import { Prng } from '@parite/kernel';
-import { demoReferencePrices, defaultMarkets, SystemOwner, type ExchangeCommand } from '../src/domain/index.ts';
+import { defaultAssets, demoReferencePrices, defaultMarkets, SystemOwner, type ExchangeCommand } from '../src/domain/index.ts';
 import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
 
 const owners = [1001, 1002, 1003, 1004, 1005];
+
+/** The catalogue, reference prices and funded users: what every engine-level test starts from. */
+export function setupCommands(): ExchangeCommand[] {
+  return [...defaultAssets, ...defaultMarkets,
+    ...Object.entries(demoReferencePrices).map(([symbol, priceUnits]): ExchangeCommand =>
+      ({ kind: 'market.reference-price', symbol, priceUnits })),
+    ...fundingCommands()];
+}
 
 export function fundingCommands(): ExchangeCommand[] {
   const commands: ExchangeCommand[] = [];

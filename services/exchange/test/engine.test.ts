@@ -6,17 +6,11 @@ import { join } from 'node:path';
 import { ManualClock, Prng, jsonStringifyWithBigint } from '@parite/kernel';
 import { FileJournal, FileSnapshotStore, MemoryJournal, MemorySnapshotStore } from '@parite/journal';
 import {
-  defaultAssets, defaultMarkets, demoReferencePrices, ExchangeEngine, stateHash, type CommittedCommand,
-  type ExchangeCommand,
+  ExchangeEngine, stateHash, type CommittedCommand,
 } from '../src/index.ts';
-import { fundingCommands, randomCommand } from './core-workload.ts';
+import { randomCommand, setupCommands } from './core-workload.ts';
 
-function setup(): ExchangeCommand[] {
-  return [...defaultAssets, ...defaultMarkets,
-    ...Object.entries(demoReferencePrices).map(([symbol, priceUnits]): ExchangeCommand =>
-      ({ kind: 'market.reference-price', symbol, priceUnits })),
-    ...fundingCommands()];
-}
+const setup = setupCommands;
 
 function fileEngine(directory: string, snapshotEveryCommands: number): ExchangeEngine {
   return new ExchangeEngine({

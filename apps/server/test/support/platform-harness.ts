@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, createSilentLogger, createTestDatabase, type TestDatabase } from '@parite/platform';
 import { signRequest } from '@parite/identity';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../src/index.ts';
+import { requireService, startPlatform, type PlatformOptions, type RunningPlatform } from '../../src/index.ts';
 
 export interface TestPlatform {
   platform: RunningPlatform;
@@ -44,7 +44,7 @@ export async function startTestPlatform(overrides: PlatformOptions & { environme
   const users: TestPlatform['users'] = {};
   for (const credential of platform.demo?.credentials ?? []) {
     const name = credential.email.split('@')[0] ?? credential.email;
-    const user = await platform.identity.getUserByPublicId(credential.userId);
+    const user = await requireService(platform.identity, 'api').getUserByPublicId(credential.userId);
     users[name] = { keyId: credential.apiKey, secret: credential.secret, userId: user.id, publicId: user.publicId };
   }
   let nonce = 0;

@@ -15,6 +15,7 @@ import type { ExchangeState } from '../domain/state.ts';
 import type { ExchangeCommand } from '../domain/types.ts';
 import { decodeCommand, encodeCommand } from './command-codec.ts';
 import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
+import { CommittedFanOut } from './committed-fan-out.ts';
 import { SnapshotScheduler, type EngineSnapshotStore } from './snapshot-scheduler.ts';
 
 /** Commands in one submitMany (one group-commit entry set). */
@@ -38,7 +39,7 @@ export interface ExchangeEngineOptions {
 
 export class ExchangeEngine implements ExchangeEngineApi {
   private core: ExchangeCore;
-  private readonly listeners = new Set<CommittedListener>();
+  private readonly fanOut: CommittedFanOut;
   /** Applied but not yet durable, in sequence order. */
   private readonly undelivered: CommittedCommand[] = [];
   private lastTimestampMs = 0;
@@ -49,6 +50,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
   private readonly snapshotScheduler: SnapshotScheduler;
 
   constructor(private readonly options: ExchangeEngineOptions) {
+    this.fanOut = new CommittedFanOut(options.onListenerError);
     this.core = new ExchangeCore({ bookKind: options.bookKind ?? 'fast', checkInvariants: options.checkInvariants });
     this.snapshotScheduler = new SnapshotScheduler(options.snapshots, options.journal,
       options.snapshotEveryCommands ?? 100_000);
@@ -67,8 +69,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
   }
 
   subscribe(listener: CommittedListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.fanOut.subscribe(listener);
   }
 
   /** Recovery: latest snapshot, then every journal record after it, delivered to listeners too. */
@@ -92,7 +93,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
         batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result });
       }
       this.deliveredSequence = this.appliedSequence;
-      this.deliver(batch);
+      this.fanOut.deliver(batch);
     }
     this.core.state.ledger.assertInvariants();
     this.isReady = true;
@@ -156,20 +157,9 @@ export class ExchangeEngine implements ExchangeEngineApi {
     }
     const batch = this.undelivered.splice(0, count);
     this.deliveredSequence = durableSequence;
-    this.deliver(batch);
+    this.fanOut.deliver(batch);
   }
 
-  private deliver(batch: readonly CommittedCommand[]): void {
-    if (batch.length === 0) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(batch);
-      } catch (error) {
-        // A listener bug must not stop the engine; the listener's own owner logs and repairs it.
-        this.options.onListenerError?.(error);
-      }
-    }
-  }
 
   private fail(error: unknown): void {
     if (this.fatalError !== undefined) return;
