@@ -4,6 +4,7 @@
 // (a replica in processes without the engine), the shared journal and the event bus.
 
 import { assert, systemClock, type Clock } from '@parite/kernel';
+import { ApprovalService, PostgresApprovalStore, approvalsMigrations, approvalsPlugin } from '@parite/approvals';
 import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi } from '@parite/exchange';
 import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import {
@@ -97,7 +98,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const database = await openDatabase(config, { logger });
     closers.push(() => database.close());
     await runMigrations(database.sql, [platformMigrations, { module: 'identity', directory: identityMigrationsDirectory },
-      projectionsMigrations]);
+      projectionsMigrations, approvalsMigrations]);
     const audit = new PlatformAuditRecorder(new AuditLog(database.sql, clock));
     const cache = await openCache(config, clock, logger);
     closers.push(() => cache.close());
@@ -150,7 +151,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       return status.queuedCommands > 0 || status.catchUpNeeded ? 'catching-up' : 'ok';
     } });
     const api = access === undefined ? undefined
-      : await registerApi(app, { ...access, options, engine, database, audit, marketData });
+      : await registerApi(app, { ...access, options, clock, engine, database, audit, marketData });
     await app.ready();
     if (api !== undefined) {
       attachWebSocketHub(app.server, api.hub);
@@ -197,6 +198,7 @@ function openAccess(config: PlatformConfig, database: Database, audit: PlatformA
 
 interface ApiDependencies extends Access {
   options: PlatformOptions;
+  clock: Clock;
   engine: ExchangeEngineApi;
   database: Database;
   audit: PlatformAuditRecorder;
@@ -205,13 +207,15 @@ interface ApiDependencies extends Access {
 
 /** The api service: identity, trading, administration, market data and history over REST and WebSocket. */
 async function registerApi(app: HttpApp, dependencies: ApiDependencies): Promise<{ identity: IdentityService; hub: WebSocketHub }> {
-  const { identity, authenticator, options, engine, database, audit, marketData } = dependencies;
+  const { identity, authenticator, options, engine, database, audit, marketData, clock } = dependencies;
   assert(marketData !== undefined, 'the api service runs market data');
+  const approvals = new ApprovalService({ store: new PostgresApprovalStore(database.sql), audit, clock });
   const trading = new TradingService(engine);
   await app.register(identityPlugin, { service: identity });
   await app.register(tradingPlugin, { trading });
   const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);
-  await app.register(adminPlugin, { engine, audit, userExists });
+  await app.register(adminPlugin, { engine, audit, userExists, approvals });
+  await app.register(approvalsPlugin, { service: approvals });
   await app.register(marketDataPlugin, { service: marketData, engine });
   await app.register(projectionsPlugin, { sql: database.sql, engine });
   const hub = new WebSocketHub(marketData, {

@@ -54,6 +54,9 @@ const demoUsers = [
   { email: 'bob@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
   { email: 'market-maker@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
   { email: 'taker@demo.parite.local', roles: ['customer'], scopes: ['read', 'trade'] },
+  // Staff beside the operator: the second pair of eyes for four-eyes actions, and a read-only auditor.
+  { email: 'supervisor@demo.parite.local', roles: ['admin'], scopes: ['read'] },
+  { email: 'auditor@demo.parite.local', roles: ['auditor'], scopes: ['read'] },
 ] as const;
 
 const demoFunding: Record<string, bigint> = {

@@ -337,8 +337,13 @@ describe('order ownership and market status', () => {
       const cancelled = await harness.request('alice', 'DELETE', `/v1/orders/${resting.orderId}`);
       assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
 
+      // Reopening is not a brake: it is four-eyes, and runs when the supervisor approves.
       const reopen = await harness.request('operator', 'PATCH', '/v1/admin/markets/BTC-TRY', { status: 'open' });
-      assert.equal(reopen.status, 200, JSON.stringify(reopen.body));
+      assert.equal(reopen.status, 202, JSON.stringify(reopen.body));
+      await refusedOrder(limitOrder(), 'MARKET_CANCEL_ONLY');
+      const approvalId = (reopen.body as { approvalId: string }).approvalId;
+      const approved = await harness.request('supervisor', 'POST', `/v1/admin/approvals/${approvalId}/approve`, {});
+      assert.equal((approved.body as { status: string }).status, 'executed', JSON.stringify(approved.body));
       const placed = await placeOrder(harness, 'alice', limitOrder());
       assert.equal(placed.status, 'open');
       await cancelEverything(harness, 'alice');
@@ -523,16 +528,20 @@ describe('admin routes at runtime', () => {
     feeTiers: [{ makerFeePpm: 1_000, takerFeePpm: 2_000 }], openOrdersPerUserMax: 100,
   };
 
+  /** The operator requests, the supervisor approves: returns the executed approval. */
   async function admin(method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
     const response = await harness.request('operator', method, path, body);
-    assert.equal(response.status, 200, `${method} ${path}: ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown>;
+    assert.equal(response.status, 202, `${method} ${path}: ${JSON.stringify(response.body)}`);
+    const approvalId = (response.body as { approvalId: string }).approvalId;
+    const approved = await harness.request('supervisor', 'POST', `/v1/admin/approvals/${approvalId}/approve`, {});
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    return approved.body as Record<string, unknown>;
   }
 
   test('an operator creates an asset and a market; users are funded and trade on it at once; all audited',
     async () => {
       const asset = await admin('POST', '/v1/admin/assets', { code: 'SOL', scale: 8 });
-      assert.equal(asset['ok'], true);
+      assert.equal(asset['status'], 'executed');
       await admin('POST', '/v1/admin/markets', { symbol: 'SOL-TRY', parameters: solParameters });
       assertRefused(await harness.request('operator', 'POST', '/v1/admin/markets',
         { symbol: 'SOL-TRY', parameters: solParameters }), 'MARKET_ALREADY_EXISTS');
@@ -541,7 +550,7 @@ describe('admin routes at runtime', () => {
         reason: 'runtime market test' };
       await admin('POST', '/v1/admin/ledger/transfers', funding);
       const retry = await admin('POST', '/v1/admin/ledger/transfers', funding);
-      assert.equal((retry['reply'] as Record<string, unknown>)['duplicate'], true);
+      assert.equal((retry['result'] as Record<string, unknown>)['duplicate'], true, 'a transfer id moves money once');
       await admin('POST', '/v1/admin/markets/SOL-TRY/reference-price', { price: '6000' });
 
       const market = await harness.request(undefined, 'GET', '/v1/markets/SOL-TRY');
@@ -560,14 +569,18 @@ describe('admin routes at runtime', () => {
         where action like 'asset.%' or action like 'market.%' or action like 'ledger.%' order by sequence`;
       const actions = rows.filter((row) => ['SOL', 'SOL-TRY', String(aliceId)].includes(row.target_id))
         .map((row) => row.action);
-      for (const action of ['asset.create.requested', 'asset.create.completed', 'market.create.requested',
-        'market.create.completed', 'market.create.refused', 'ledger.transfer.completed',
-        'market.reference-price.completed']) {
+      for (const action of ['asset.create.requested', 'asset.create.approved', 'asset.create.executed',
+        'market.create.requested', 'market.create.executed', 'ledger.transfer.requested', 'ledger.transfer.approved',
+        'ledger.transfer.executed', 'market.reference-price.executed']) {
         assert.ok(actions.includes(action), `audit log lacks ${action}: ${actions.join(', ')}`);
       }
       const operatorId = harness.users['operator']?.publicId;
-      assert.ok(rows.length > 0 && rows.every((row) => row.actor_id === operatorId));
-      assert.ok(rows.some((row) => row.action === 'market.update.completed' && row.target_id === 'BTC-TRY'),
+      const supervisorId = harness.users['supervisor']?.publicId;
+      for (const row of rows.filter((entry) => ['SOL', 'SOL-TRY', String(aliceId)].includes(entry.target_id))) {
+        const expected = row.action.endsWith('.requested') ? operatorId : supervisorId;
+        assert.equal(row.actor_id, expected, `${row.action} by ${row.actor_id}`);
+      }
+      assert.ok(rows.some((row) => row.action === 'market.brake.completed' && row.target_id === 'BTC-TRY'),
         'the halt of BTC-TRY is on record');
       const verification = await new AuditLog(harness.platform.database.sql, systemClock).verify();
       assert.equal(verification.ok, true, JSON.stringify(verification, (_key, value: unknown) =>

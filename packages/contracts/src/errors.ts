@@ -39,6 +39,7 @@ export const errorCatalogue = {
   MARKET_ALREADY_EXISTS: { httpStatus: 409, message: 'A market with this symbol already exists.' },
   MARKET_INVALID_PARAMETERS: { httpStatus: 400, message: 'The market parameters are inconsistent.' },
   ASSET_UNKNOWN: { httpStatus: 404, message: 'The asset does not exist.' },
+  ASSET_ALREADY_EXISTS: { httpStatus: 409, message: 'An asset with this code already exists.' },
   // Orders
   ORDER_PRICE_NOT_ON_TICK: { httpStatus: 400, message: 'The price is not a multiple of the tick size.' },
   ORDER_QUANTITY_NOT_ON_LOT: { httpStatus: 400, message: 'The quantity is not a multiple of the lot size.' },
@@ -73,6 +74,12 @@ export const errorCatalogue = {
   API_KEY_UNKNOWN: { httpStatus: 404, message: 'The API key does not exist or is not yours.' },
   API_KEY_LIMIT_REACHED: { httpStatus: 409, message: 'The user has reached the maximum number of active API keys.' },
   API_KEY_INVALID_PARAMETERS: { httpStatus: 400, message: 'The API key parameters are invalid (scopes, IP allow-list, label or expiry).' },
+  // Four-eyes approvals (maker-checker)
+  APPROVAL_UNKNOWN: { httpStatus: 404, message: 'The approval request does not exist.' },
+  APPROVAL_NOT_PENDING: { httpStatus: 409, message: 'The approval request was already decided, cancelled or expired.' },
+  APPROVAL_SELF_DECISION: { httpStatus: 403, message: 'The maker of a request cannot approve or reject it; a second person must.' },
+  APPROVAL_NOT_MAKER: { httpStatus: 403, message: 'Only the maker of a request can cancel it.' },
+  APPROVAL_PENDING_LIMIT: { httpStatus: 409, message: 'Too many approval requests are pending; decide some first.' },
   // WebSocket protocol (replies on the socket; the HTTP status only documents the class of failure)
   WS_MESSAGE_INVALID: { httpStatus: 400, message: 'The WebSocket message is not a valid JSON request of this protocol.' },
   WS_MESSAGE_TOO_LARGE: { httpStatus: 413, message: 'The WebSocket message exceeds the size limit.' },

@@ -83,6 +83,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.addHook('onRoute', (route) => {
     checkRouteDeclaration(route);
     addErrorResponses(route);
+    // Published as the operation's `x-permission`: clients see what each route needs, and the
+    // authorization matrix test checks every route against the role model from it.
+    if (route.schema !== undefined) (route.schema as Record<string, unknown>)['x-permission'] = route.config?.permission;
   });
   installOpenApi(app, options.openApi);
 

@@ -9,10 +9,18 @@ export const permissions = [
   'api-key:write',
   'order:read',
   'order:write',
-  'market:admin',
+  // Staff. Each role's set is in services/identity/src/domain/permissions.ts.
+  'user:read',
   'user:admin',
+  'role:admin',
+  'kyc:review',
+  'compliance:review',
+  'treasury:operate',
+  'market:admin',
   'ledger:admin',
   'audit:read',
+  'approval:read',
+  'approval:decide',
 ] as const;
 
 export type Permission = (typeof permissions)[number];

@@ -1,7 +1,12 @@
-import { createServer } from 'node:net';
-// Test helper: a fresh, uniquely named database per test suite on a real PostgreSQL server, so
-// suites can run in parallel and never see each other's rows. Always call drop() when done.
+// Test helpers: a fresh, uniquely named database per test suite on a real PostgreSQL server, so
+// suites can run in parallel and never see each other's rows (always call drop() when done), and
+// the server itself: external, local or embedded.
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Database } from './database.ts';
 import { connectSql, quoteIdentifier, sqlEndTimeoutSeconds, type Sql } from './sql.ts';
 
 export const defaultTestAdminUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -57,4 +62,41 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+export interface TestPostgresServer {
+  /** A URL to any database on the server, for createTestDatabase({ adminUrl }). */
+  readonly adminUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL server database suites use: DATABASE_URL when set; the local server
+ * (127.0.0.1:5432) when PARITE_TEST_REAL_SERVICES=1; otherwise an embedded server this test process
+ * starts, so the suites always run, on a fresh clone too.
+ */
+export async function startTestPostgres(): Promise<TestPostgresServer> {
+  const external = process.env['DATABASE_URL'];
+  if (external !== undefined && external !== '') return { adminUrl: external, close: async () => {} };
+  if (process.env['PARITE_TEST_REAL_SERVICES'] === '1') return { adminUrl: defaultTestAdminUrl, close: async () => {} };
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-test-db-'));
+  // As root, PostgreSQL runs as the `postgres` system user, which must be able to enter the directory.
+  chmodSync(dataDirectory, 0o755);
+  let database: Database;
+  try {
+    database = await openDatabase({ dataDirectory, databaseUrl: undefined, databasePoolSize: 2,
+      embeddedPostgresPort: await freePort() });
+  } catch (error) {
+    rmSync(dataDirectory, { recursive: true, force: true });
+    throw error;
+  }
+  const adminUrl = new URL(database.url);
+  adminUrl.pathname = '/postgres';
+  return {
+    adminUrl: adminUrl.toString(),
+    close: async () => {
+      await database.close();
+      rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  };
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export * from './domain/user.ts';
 export * from './domain/api-key.ts';
-export { permissionsFor, rolePermissions, scopePermissions } from './domain/permissions.ts';
+export { isRole, permissionsFor, rolePermissions, roles, scopePermissions } from './domain/permissions.ts';
+export type { Role } from './domain/permissions.ts';
 export type { AuditActor, AuditEntry, AuditSink, IdentityStore, InsertUserResult, NewUserRecord, RandomSource, ReplayGuard, StoredApiKey } from './app/ports.ts';
 export { IdentityService } from './app/identity-service.ts';
 export type { CreateApiKeyOptions, CreatedApiKey, IdentityServiceDependencies } from './app/identity-service.ts';

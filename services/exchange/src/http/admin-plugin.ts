@@ -1,10 +1,15 @@
 // Operator routes: markets and assets changed at runtime, reference prices, ledger transfers
-// (funding and adjustments). Each action is recorded in the audit log twice: the intent before it
-// runs, and the outcome after, so a crash between the two still leaves the attempt on record.
+// (funding and adjustments). Every one of them is four-eyes: the route validates the input and
+// files an approval request (202); the command runs when a second authorised person approves it.
+// The one exception is an emergency brake: halting a market or making it cancel-only runs at once
+// (reopening it is four-eyes again). Each action is in the audit log: the request, the decision and
+// the outcome (the approvals service records them), or for a brake the intent and the outcome.
 
 import { Type } from '@sinclair/typebox';
 import { ServiceError, type AuditRecorder } from '@parite/contracts';
-import type { HttpPlugin, Principal } from '@parite/http';
+import { ApprovalReply, approvalView, deciderOf, type ApprovalService } from '@parite/approvals';
+import type { HttpPlugin, Permission, Principal } from '@parite/http';
+import { jsonParseWithBigint, jsonStringifyWithBigint } from '@parite/kernel';
 import type { ExchangeEngineApi } from '../app/engine-api.ts';
 import type { ExchangeCommand, MarketParameters } from '../domain/types.ts';
 import { marketOf, parseUnits, publicSymbol, throwIfRefused } from './edge.ts';
@@ -15,7 +20,12 @@ export interface AdminPluginOptions {
   audit: AuditRecorder;
   /** Ledger transfers go only to users that exist (the engine knows owners, not users). */
   userExists: (userId: number) => Promise<boolean>;
+  approvals: ApprovalService;
 }
+
+/** The actions this plugin files for approval, each run by the executor registered below. */
+export const exchangeApprovalKinds = ['asset.create', 'market.create', 'market.update', 'market.reference-price',
+  'ledger.transfer'] as const;
 
 const Decimal = Type.String({ minLength: 1, maxLength: 40 });
 const Ppm = Type.Integer({ minimum: 0, maximum: 999_999 });
@@ -67,7 +77,37 @@ function actorOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.userPublicId : 'anonymous';
 }
 
-export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine, audit, userExists }) => {
+function scalars(values: Record<string, unknown> | undefined): Record<string, string | number | boolean> {
+  const reply: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') reply[key] = value;
+  }
+  return reply;
+}
+
+/** A status-only change to halted or cancel-only: the emergency brake one operator may pull alone. */
+function isBrake(body: Record<string, unknown>): boolean {
+  const keys = Object.keys(body);
+  return keys.length === 1 && (body['status'] === 'halted' || body['status'] === 'cancel-only');
+}
+
+export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine, audit, userExists, approvals }) => {
+  for (const kind of exchangeApprovalKinds) {
+    approvals.registerExecutor(kind, async (payload) => {
+      const committed = await engine.submit(jsonParseWithBigint(payload) as ExchangeCommand);
+      return { ok: committed.result.code === 'OK', code: committed.result.code,
+        result: { sequence: committed.sequence.toString(), ...scalars(committed.result.reply) } };
+    });
+  }
+
+  /** Files the validated command for a second person's approval. */
+  async function propose(principal: Principal, requestId: string, kind: (typeof exchangeApprovalKinds)[number],
+    permission: Permission, target: string, command: ExchangeCommand, summary: Record<string, unknown>) {
+    const approval = await approvals.request({ kind, permission, targetKind: kind.split('.')[0] ?? '', targetId: target,
+      payload: jsonStringifyWithBigint(command), summary }, deciderOf(principal), requestId);
+    return approvalView(approval);
+  }
+
   async function run(principal: Principal, requestId: string, action: string, target: string,
     command: ExchangeCommand, details: Record<string, unknown>) {
     const base = { actorKind: 'operator' as const, actorId: actorOf(principal), targetKind: action.split('.')[0] ?? '',
@@ -77,65 +117,73 @@ export const adminPlugin: HttpPlugin<AdminPluginOptions> = async (app, { engine,
     await audit.record({ ...base, action: `${action}.${committed.result.code === 'OK' ? 'completed' : 'refused'}`,
       details: { ...details, code: committed.result.code, sequence: committed.sequence.toString() } });
     throwIfRefused(committed.result);
-    const reply: Record<string, string | number | boolean> = {};
-    for (const [key, value] of Object.entries(committed.result.reply ?? {})) {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') reply[key] = value;
-    }
-    return { ok: true as const, sequence: committed.sequence.toString(), reply };
+    return { ok: true as const, sequence: committed.sequence.toString(), reply: scalars(committed.result.reply) };
   }
   const tags = ['admin'];
 
   app.post('/v1/admin/assets', {
     config: { permission: 'market:admin' },
-    schema: { tags, summary: 'Create an asset', body: AssetBody, response: { 200: Done } },
-  }, async (request) => run(request.principal, request.id, 'asset.create', request.body.code,
-    { kind: 'asset.create', code: request.body.code, scale: request.body.scale }, { ...request.body }));
+    schema: { tags, summary: 'Request a new asset (four-eyes)', body: AssetBody, response: { 202: ApprovalReply } },
+  }, async (request, reply) => {
+    if (engine.state.assetByCode.has(request.body.code)) throw new ServiceError('ASSET_ALREADY_EXISTS');
+    reply.code(202);
+    return propose(request.principal, request.id, 'asset.create', 'market:admin', request.body.code,
+      { kind: 'asset.create', code: request.body.code, scale: request.body.scale }, { ...request.body });
+  });
 
   app.post('/v1/admin/markets', {
     config: { permission: 'market:admin' },
-    schema: { tags, summary: 'Create a market at runtime', body: CreateMarketBody, response: { 200: Done } },
-  }, async (request) => {
+    schema: { tags, summary: 'Request a new market at runtime (four-eyes)', body: CreateMarketBody,
+      response: { 202: ApprovalReply } },
+  }, async (request, reply) => {
     const symbol = request.body.symbol.replace('-', '/');
     const [baseAssetCode = '', quoteAssetCode = ''] = symbol.split('/');
+    if (engine.state.marketBySymbol.has(symbol)) throw new ServiceError('MARKET_ALREADY_EXISTS');
     const parameters = toParameters(engine, symbol, request.body.parameters) as MarketParameters;
-    return run(request.principal, request.id, 'market.create', request.body.symbol,
+    reply.code(202);
+    return propose(request.principal, request.id, 'market.create', 'market:admin', request.body.symbol,
       { kind: 'market.create', symbol, baseAssetCode, quoteAssetCode, parameters }, { ...request.body });
   });
 
   app.patch('/v1/admin/markets/:symbol', {
     config: { permission: 'market:admin' },
-    schema: { tags, summary: 'Change market parameters or status (open, halted, cancel-only)', params: SymbolParams,
-      body: UpdateMarketBody, response: { 200: Done } },
-  }, async (request) => {
+    schema: { tags, summary: 'Halt a market or make it cancel-only at once; any other change is four-eyes (202)',
+      params: SymbolParams, body: UpdateMarketBody, response: { 200: Done, 202: ApprovalReply } },
+  }, async (request, reply) => {
     const market = marketOf(engine.state, request.params.symbol);
     const parameters = toParameters(engine, market.spec.symbol, request.body);
-    return run(request.principal, request.id, 'market.update', publicSymbol(market.spec.symbol),
-      { kind: 'market.update', symbol: market.spec.symbol, parameters }, { ...request.body });
+    const command: ExchangeCommand = { kind: 'market.update', symbol: market.spec.symbol, parameters };
+    const target = publicSymbol(market.spec.symbol);
+    if (isBrake(request.body)) return run(request.principal, request.id, 'market.brake', target, command, { ...request.body });
+    reply.code(202);
+    return propose(request.principal, request.id, 'market.update', 'market:admin', target, command, { ...request.body });
   });
 
   app.post('/v1/admin/markets/:symbol/reference-price', {
     config: { permission: 'market:admin' },
     schema: { tags, summary: 'Set the reference price used by the price band', params: SymbolParams,
-      body: ReferencePriceBody, response: { 200: Done } },
-  }, async (request) => {
+      body: ReferencePriceBody, response: { 202: ApprovalReply } },
+  }, async (request, reply) => {
     const market = marketOf(engine.state, request.params.symbol);
     const priceUnits = parseUnits(request.body.price, market.quote.scale, 'price');
-    return run(request.principal, request.id, 'market.reference-price', publicSymbol(market.spec.symbol),
+    reply.code(202);
+    return propose(request.principal, request.id, 'market.reference-price', 'market:admin', publicSymbol(market.spec.symbol),
       { kind: 'market.reference-price', symbol: market.spec.symbol, priceUnits }, { ...request.body });
   });
 
   app.post('/v1/admin/ledger/transfers', {
     config: { permission: 'ledger:admin' },
-    schema: { tags, summary: 'Credit or debit a user against the external account (funding, adjustment)',
-      body: TransferBody, response: { 200: Done } },
-  }, async (request) => {
+    schema: { tags, summary: 'Request a credit or debit of a user against the external account (four-eyes)',
+      body: TransferBody, response: { 202: ApprovalReply } },
+  }, async (request, reply) => {
     const body = request.body;
     const asset = engine.state.assetByCode.get(body.asset);
     if (asset === undefined) throw new ServiceError('ASSET_UNKNOWN');
     if (!(await userExists(body.userId))) throw new ServiceError('USER_UNKNOWN');
     const amountUnits = parseUnits(body.amount, asset.scale, 'amount');
     const credit = body.direction === 'credit';
-    return run(request.principal, request.id, 'ledger.transfer', String(body.userId), {
+    reply.code(202);
+    return propose(request.principal, request.id, 'ledger.transfer', 'ledger:admin', String(body.userId), {
       kind: 'ledger.transfer', transferId: body.transferId, debitOwnerId: credit ? 0 : body.userId,
       creditOwnerId: credit ? body.userId : 0, assetCode: body.asset, amountUnits, reason: body.reason,
     }, { ...body });

@@ -1,4 +1,5 @@
 // Users: pure rules (no I/O, no clock, no randomness). Invalid input is a result, not a throw.
+import { isRole, roles as knownRoles } from './permissions.ts';
 
 export type UserStatus = 'active' | 'disabled';
 export const userStatuses: readonly UserStatus[] = ['active', 'disabled'];
@@ -56,6 +57,7 @@ export function validateNewUser(input: NewUserInput): NewUserValidation {
   const roles = [...new Set(input.roles ?? [customerRole])];
   if (roles.length === 0 || roles.length > rolesPerUserMax) return invalid(`a user has 1 to ${rolesPerUserMax} roles`);
   if (!roles.every((role) => rolePattern.test(role))) return invalid('a role is lower-case letters, digits, - and _');
+  if (!roles.every(isRole)) return invalid(`roles are among ${knownRoles.join(', ')}`);
   const feeTier = input.feeTier ?? 0;
   if (!Number.isSafeInteger(feeTier) || feeTier < 0 || feeTier > feeTierMax) return invalid(`feeTier is an integer in 0..${feeTierMax}`);
   return { ok: true, user: { email, roles, feeTier } };

@@ -1,51 +1,16 @@
-// Which PostgreSQL the database suites use: DATABASE_URL when set; the local server
-// (127.0.0.1:5432) when PARITE_TEST_REAL_SERVICES=1; otherwise an embedded server this test process
-// starts, so the suites always run. Every test gets a fresh, randomly named database with the
-// projections schema, dropped afterwards.
+// The database suites run on startTestPostgres() (external, local or embedded server). Every test
+// gets a fresh, randomly named database with the projections schema, dropped afterwards.
 
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jsonStringifyWithBigint } from '@parite/kernel';
 import {
-  createTestDatabase, defaultTestAdminUrl, openDatabase, runMigrations, type Database, type TestDatabase,
+  createTestDatabase, runMigrations, startTestPostgres, type TestDatabase, type TestPostgresServer,
 } from '@parite/platform';
 import { projectionsMigrations } from '../../src/migrations.ts';
 import { projectionTables } from '../../src/rebuild.ts';
 import type { AnySql } from '../../src/storage/sql.ts';
-import { freePort } from '@parite/platform';
 
-export interface TestServer {
-  adminUrl: string;
-  close(): Promise<void>;
-}
-
-
-export async function startTestServer(): Promise<TestServer> {
-  const external = process.env['DATABASE_URL'];
-  if (external !== undefined && external !== '') return { adminUrl: external, close: async () => {} };
-  if (process.env['PARITE_TEST_REAL_SERVICES'] === '1') return { adminUrl: defaultTestAdminUrl, close: async () => {} };
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-projections-db-'));
-  // As root, PostgreSQL runs as the `postgres` system user, which must be able to enter the directory.
-  chmodSync(dataDirectory, 0o755);
-  let database: Database;
-  try {
-    database = await openDatabase({ dataDirectory, databaseUrl: undefined, databasePoolSize: 2,
-      embeddedPostgresPort: await freePort() });
-  } catch (error) {
-    rmSync(dataDirectory, { recursive: true, force: true });
-    throw error;
-  }
-  const adminUrl = new URL(database.url);
-  adminUrl.pathname = '/postgres';
-  return {
-    adminUrl: adminUrl.toString(),
-    close: async () => {
-      await database.close();
-      rmSync(dataDirectory, { recursive: true, force: true });
-    },
-  };
-}
+export interface TestServer { adminUrl: string; close(): Promise<void> }
+export const startTestServer: () => Promise<TestPostgresServer> = startTestPostgres;
 
 export async function freshDatabase(server: TestServer): Promise<TestDatabase> {
   const database = await createTestDatabase({ adminUrl: server.adminUrl, poolSize: 4 });
