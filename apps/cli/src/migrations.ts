@@ -1,10 +1,2 @@
-// Every module's migrations, in the order the server applies them at start (apps/server platform.ts).
-import { identityMigrationsDirectory } from '@parite/identity';
-import { projectionsMigrations } from '@parite/projections';
-import { platformMigrations, type MigrationModule } from '@parite/platform';
-
-export const operatorMigrationModules: readonly MigrationModule[] = [
-  platformMigrations,
-  { module: 'identity', directory: identityMigrationsDirectory },
-  projectionsMigrations,
-];
+// The CLI migrates exactly what the server migrates at start: one list, owned by the server.
+export { migrationModules as operatorMigrationModules } from '@parite/server/migrations';

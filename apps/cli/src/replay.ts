@@ -1,7 +1,7 @@
 // A fresh replay of the journal into a private ExchangeCore, from sequence 1, in steps: verify
 // stops at the projections' checkpoint and at the snapshot's sequence to compare, then goes on.
 
-import { decodeCommand, ExchangeCore, type ExchangeState } from '@parite/exchange';
+import { decodeCommand, ExchangeCore, isJournalled, type ExchangeState } from '@parite/exchange';
 import type { Journal } from '@parite/journal';
 
 export class ReplayDivergence extends Error {
@@ -33,7 +33,7 @@ export class JournalReplay {
         }
         const result = this.core.execute(decodeCommand(record.payload), record.timestampMs);
         // Only accepted commands are journalled: a refusal now means the replay diverged.
-        if (result.code !== 'OK') throw new ReplayDivergence(`journal record ${record.sequence} replays as ${result.code}`);
+        if (!isJournalled(result)) throw new ReplayDivergence(`journal record ${record.sequence} replays as ${result.code}${result.unchanged === true ? ' (unchanged)' : ''}`);
         this.applied = record.sequence;
       }
     }

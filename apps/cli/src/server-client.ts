@@ -47,8 +47,11 @@ export interface OperatorKey {
  * users of the machine can see in the process list), else the `operator` entry of the demo
  * credentials file in the data directory (or --credentials <file>).
  */
-export function operatorKey(config: PlatformConfig, values: OptionValues, environment: Record<string, string | undefined>):
-  OperatorKey {
+/** The demo's second pair of eyes: approves what the demo operator requests. */
+export const demoSupervisorEmail = 'supervisor@demo.parite.local';
+
+export function operatorKey(config: PlatformConfig, values: OptionValues, environment: Record<string, string | undefined>,
+  demoEmail = demoOperatorEmail): OperatorKey {
   const keyId = optionalString(values, 'key') ?? environment['PARITE_CLI_API_KEY'];
   if (keyId !== undefined) {
     const secret = optionalString(values, 'secret') ?? environment['PARITE_CLI_API_SECRET'];
@@ -60,11 +63,11 @@ export function operatorKey(config: PlatformConfig, values: OptionValues, enviro
     throw new UsageError(`no operator key: pass --key (secret in PARITE_CLI_API_SECRET) or --credentials; ${file} does not exist`);
   }
   const entries = JSON.parse(readFileSync(file, 'utf8')) as { email?: string; apiKey?: string; secret?: string }[];
-  const entry = entries.find((candidate) => candidate.email === demoOperatorEmail);
+  const entry = entries.find((candidate) => candidate.email === demoEmail);
   if (entry?.apiKey === undefined || entry.secret === undefined) {
-    throw new UsageError(`${file} has no ${demoOperatorEmail} entry`);
+    throw new UsageError(`${file} has no ${demoEmail} entry`);
   }
-  return { keyId: entry.apiKey, secret: entry.secret, source: `${demoOperatorEmail} from ${file}` };
+  return { keyId: entry.apiKey, secret: entry.secret, source: `${demoEmail} from ${file}` };
 }
 
 export interface ServerAnswer {
@@ -102,4 +105,10 @@ export async function signedRequest(url: string, key: OperatorKey, method: strin
 /** A network failure reaching the server (as opposed to an answer from it). */
 export class ServerUnreachableError extends Error {
   override readonly name = 'ServerUnreachableError';
+}
+
+/** `CODE: message` of a catalogue error body, for operators reading a refusal. */
+export function describeError(body: unknown): string {
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return `${error?.code ?? 'UNKNOWN'}: ${error?.message ?? String(body)}`;
 }

@@ -4,26 +4,26 @@
 // (a replica in processes without the engine), the shared journal and the event bus.
 
 import { assert, systemClock, type Clock } from '@parite/kernel';
-import { ApprovalService, PostgresApprovalStore, approvalsMigrations, approvalsPlugin } from '@parite/approvals';
+import { ApprovalService, PostgresApprovalStore, approvalsPlugin } from '@parite/approvals';
 import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi } from '@parite/exchange';
 import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import {
-  ApiKeyAuthenticator, IdentityService, MemoryReplayGuard, PostgresIdentityStore, identityMigrationsDirectory,
-  identityPlugin,
+  ApiKeyAuthenticator, IdentityService, MemoryReplayGuard, PostgresIdentityStore, identityPlugin,
   type ReplayGuard,
 } from '@parite/identity';
 import {
   MarketDataService, WebSocketHub, attachWebSocketHub, marketDataPlugin, type WebSocketHubOptions,
 } from '@parite/market-data';
-import { Projector, committedFromJournal, projectionsMigrations, projectionsPlugin } from '@parite/projections';
+import { Projector, committedFromJournal, projectionsPlugin } from '@parite/projections';
 import {
-  AuditLog, createLogger, isServiceEnabled, openDatabase, platformMigrations, runMigrations, type Cache,
+  AuditLog, createLogger, isServiceEnabled, openDatabase, runMigrations, type Cache,
   type Database, type Logger, type PlatformConfig,
 } from '@parite/platform';
 import { PlatformAuditRecorder } from './audit-recorder.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { healthPlugin } from './health-plugin.ts';
 import { openEngineRole } from './engine-role.ts';
+import { migrationModules } from './migration-modules.ts';
 import { openBus, openCache, openJournal, type JournalSetup } from './infrastructure.ts';
 import { DemoMarketMaker } from './demo/market-maker.ts';
 import { seedCatalogue, seedDemo, waitForCatalogue, type DemoActors } from './seed.ts';
@@ -97,8 +97,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
   try {
     const database = await openDatabase(config, { logger });
     closers.push(() => database.close());
-    await runMigrations(database.sql, [platformMigrations, { module: 'identity', directory: identityMigrationsDirectory },
-      projectionsMigrations, approvalsMigrations]);
+    await runMigrations(database.sql, migrationModules);
     const audit = new PlatformAuditRecorder(new AuditLog(database.sql, clock));
     const cache = await openCache(config, clock, logger);
     closers.push(() => cache.close());

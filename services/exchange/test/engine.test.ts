@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ManualClock, Prng, jsonStringifyWithBigint } from '@parite/kernel';
 import { FileJournal, FileSnapshotStore, MemoryJournal, MemorySnapshotStore } from '@parite/journal';
 import {
-  ExchangeEngine, stateHash, type CommittedCommand,
+  ExchangeEngine, stateHash, type CommittedCommand, type ExchangeCommand,
 } from '../src/index.ts';
 import { randomCommand, setupCommands } from './core-workload.ts';
 
@@ -98,5 +98,28 @@ test('the journal codec round-trips every command kind exactly', async () => {
   // JSON drops undefined fields; the core reads an absent field exactly like an undefined one.
   for (const command of commands) {
     assert.equal(jsonStringifyWithBigint(decodeCommand(encodeCommand(command))), jsonStringifyWithBigint(command));
+  }
+});
+
+test('an identical retry is answered OK but not journalled, and leaves the state hash alone', async () => {
+  const engine = new ExchangeEngine({ journal: new MemoryJournal(), snapshots: new MemorySnapshotStore(),
+    clock: new ManualClock(1_700_000_000_000), checkInvariants: true });
+  await engine.start();
+  try {
+    for (const command of setup()) await engine.submit(command);
+    const transfer: ExchangeCommand = { kind: 'ledger.transfer', transferId: 'retry-1', debitOwnerId: 1001,
+      creditOwnerId: 1002, assetCode: 'TRY', amountUnits: 5n, reason: 'retry test' };
+    const first = await engine.submit(transfer);
+    assert.equal(first.result.code, 'OK');
+    const hash = stateHash(engine.state);
+    const sequence = engine.lastAppliedSequence;
+    const retry = await engine.submit(transfer);
+    assert.equal(retry.result.code, 'OK');
+    assert.equal(retry.result.unchanged, true);
+    assert.equal(retry.result.reply?.['duplicate'], true);
+    assert.equal(engine.lastAppliedSequence, sequence, 'the retry takes no journal sequence');
+    assert.equal(stateHash(engine.state), hash, 'not even the core clock moved');
+  } finally {
+    await engine.stop();
   }
 });

@@ -1,7 +1,8 @@
-// fund: credits a user from the external account through the running server's admin API. The
-// engine's journal has exactly one writer, the server, so the CLI never writes to it itself: it
-// signs POST /v1/admin/ledger/transfers with an operator key, and the server journals the transfer
-// and records the request and its outcome in the audit log.
+// fund: requests a credit of a user from the external account through the running server's admin
+// API. The engine's journal has exactly one writer, the server, so the CLI never writes to it
+// itself: it signs POST /v1/admin/ledger/transfers with an operator key. A ledger adjustment is
+// four-eyes: the server files an approval request, and the credit happens when a second operator
+// approves it (`approve`). Both steps are in the audit log.
 
 import { randomBytes } from 'node:crypto';
 import { parseDecimal } from '@parite/kernel';
@@ -11,7 +12,7 @@ import { withDatabase } from '../database.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { createIdentityService, resolveUser } from '../identity.ts';
 import { jsonText } from '../output.ts';
-import { operatorKey, ServerUnreachableError, serverUrl, signedRequest } from '../server-client.ts';
+import { describeError, operatorKey, ServerUnreachableError, serverUrl, signedRequest } from '../server-client.ts';
 
 const assetPattern = /^[A-Z0-9]{2,12}$/;
 const transferIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -20,11 +21,12 @@ const amountScaleMax = 18;
 
 export const fundCommand: Command = {
   name: 'fund',
-  summary: 'Credit a user\'s balance (through the running server).',
+  summary: 'Request a credit of a user\'s balance; a second operator approves it (four-eyes).',
   details: 'Sends a signed POST /v1/admin/ledger/transfers (credit from the external account) to the running\n' +
     'server with an operator API key: by default the operator entry of <PARITE_DATA_DIR>/demo-credentials.json,\n' +
-    'or --key with the secret in PARITE_CLI_API_SECRET. The server journals and audits the transfer.\n' +
-    'Retrying with the same --transfer-id never credits twice. Exit 69 when the server is unreachable.',
+    'or --key with the secret in PARITE_CLI_API_SECRET. The server files a four-eyes request and prints its id;\n' +
+    'the credit runs when another operator approves it (`approve <id>`). The same --transfer-id never credits\n' +
+    'twice. Exit 69 when the server is unreachable.',
   options: {
     user: { type: 'string', valueName: '<usr_…|email>', description: 'The user to credit' },
     asset: { type: 'string', valueName: '<code>', description: 'Asset code, e.g. TRY' },
@@ -61,18 +63,17 @@ export const fundCommand: Command = {
       output.err(`${error.message}\nThe transfer may or may not have been applied: retry with --transfer-id ${transferId}`);
       return ExitCode.Unavailable;
     }
-    if (answer.status !== 200) {
-      const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      output.err(`fund refused by ${url} (HTTP ${answer.status}): ${error?.code ?? 'UNKNOWN'}: ${error?.message ?? String(answer.body)}`);
+    if (answer.status !== 202) {
+      output.err(`fund refused by ${url} (HTTP ${answer.status}): ${describeError(answer.body)}`);
       return ExitCode.Failed;
     }
-    const done = answer.body as { sequence: string; reply?: Record<string, unknown> };
-    const duplicate = done.reply?.['duplicate'] === true;
+    const approval = answer.body as { approvalId: string; status: string };
     if (flag(values, 'json')) {
-      output.out(jsonText({ transferId, userId: user.publicId, asset, amount, sequence: done.sequence, duplicate }));
+      output.out(jsonText({ transferId, userId: user.publicId, asset, amount, approvalId: approval.approvalId,
+        status: approval.status }));
     } else {
-      output.out(`${duplicate ? 'already credited' : 'credited'} ${amount} ${asset} to ${user.publicId} ` +
-        `(transfer ${transferId}, journal sequence ${done.sequence})`);
+      output.out(`requested a credit of ${amount} ${asset} to ${user.publicId} (transfer ${transferId}); ` +
+        `a second operator approves it with: approve ${approval.approvalId}`);
     }
     return ExitCode.Ok;
   },

@@ -1,5 +1,6 @@
 // Every command, in the order `--help` lists them.
 import type { Command } from '../command.ts';
+import { approveCommand } from './approve.ts';
 import { auditLogCommand } from './audit-log.ts';
 import { createApiKeyCommand } from './create-api-key.ts';
 import { createUserCommand } from './create-user.ts';
@@ -9,6 +10,6 @@ import { rebuildProjectionsCommand } from './rebuild-projections.ts';
 import { verifyCommand } from './verify.ts';
 
 export const commands: readonly Command[] = [
-  migrateCommand, createUserCommand, createApiKeyCommand, fundCommand, rebuildProjectionsCommand, verifyCommand,
-  auditLogCommand,
+  migrateCommand, createUserCommand, createApiKeyCommand, fundCommand, approveCommand, rebuildProjectionsCommand,
+  verifyCommand, auditLogCommand,
 ];

@@ -8,13 +8,14 @@ import { jsonParseWithBigint, jsonStringifyWithBigint } from '@parite/kernel';
 import type { CommandResult } from '../domain/types.ts';
 import type { ExchangeEngineApi } from './engine-api.ts';
 import { decodeCommand, encodeCommand } from './command-codec.ts';
+import { isJournalled } from './exchange-engine.ts';
 
 /** What the engine did with one submitted command. */
 export type RemoteOutcome =
   /** Accepted and durable at this journal sequence: the replica learns the result by replaying it. */
   | { readonly sequence: bigint }
-  /** Refused: nothing was journalled, so the refusal travels back itself. */
-  | { readonly refusal: CommandResult };
+  /** Refused, or an identical retry: nothing was journalled, so the result travels back itself. */
+  | { readonly unjournalled: CommandResult };
 
 export type RemoteReply =
   | { readonly ok: true; readonly outcomes: readonly RemoteOutcome[] }
@@ -33,9 +34,9 @@ export async function serveSubmission(engine: ExchangeEngineApi, payloads: reado
     const committed = await engine.submitMany(payloads.map(decodeCommand));
     return {
       ok: true,
-      outcomes: committed.map((outcome) => outcome.result.code === 'OK'
+      outcomes: committed.map((outcome) => isJournalled(outcome.result)
         ? { sequence: outcome.sequence }
-        : { refusal: outcome.result }),
+        : { unjournalled: outcome.result }),
     };
   } catch (error) {
     if (error instanceof ServiceError) return { ok: false, code: error.code };

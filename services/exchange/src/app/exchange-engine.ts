@@ -12,7 +12,7 @@ import { ServiceError } from '@parite/contracts';
 import type { Journal } from '@parite/journal';
 import { ExchangeCore } from '../domain/exchange-core.ts';
 import type { ExchangeState } from '../domain/state.ts';
-import type { ExchangeCommand } from '../domain/types.ts';
+import type { CommandResult, ExchangeCommand } from '../domain/types.ts';
 import { decodeCommand, encodeCommand } from './command-codec.ts';
 import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
 import { CommittedFanOut } from './committed-fan-out.ts';
@@ -22,6 +22,11 @@ import { SnapshotScheduler, type EngineSnapshotStore } from './snapshot-schedule
 export const submitBatchMax = 100;
 /** Commands applied and waiting for durability; beyond it new commands are shed (SERVICE_OVERLOADED). */
 export const pendingCommandsMax = 50_000;
+
+/** Only a command that changed the state is journalled: refusals and identical retries are not. */
+export function isJournalled(result: CommandResult): boolean {
+  return result.code === 'OK' && result.unchanged !== true;
+}
 
 export interface ExchangeEngineOptions {
   journal: Journal;
@@ -121,7 +126,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
       const result = this.core.execute(command, timestampMs);
       const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result };
       outcomes.push(outcome);
-      if (result.code === 'OK') accepted.push({ command, outcome });
+      if (isJournalled(result)) accepted.push({ command, outcome });
     }
     if (accepted.length === 0) return Promise.resolve(outcomes);
     const enqueued = this.options.journal.enqueue(

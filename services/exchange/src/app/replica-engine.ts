@@ -16,7 +16,7 @@ import { decodeCommand, encodeCommand } from './command-codec.ts';
 import type { CommandTransport } from './command-transport.ts';
 import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
 import { CommittedFanOut } from './committed-fan-out.ts';
-import { submitBatchMax } from './exchange-engine.ts';
+import { isJournalled, submitBatchMax } from './exchange-engine.ts';
 import { SnapshotScheduler, type EngineSnapshotStore } from './snapshot-scheduler.ts';
 
 /** Idle polling interval of the journal; a submit wakes the follower at once. */
@@ -109,7 +109,7 @@ export class ReplicaEngine implements ExchangeEngineApi {
     await this.reach(highest);
     return reply.outcomes.map((outcome, index) => {
       const command = commands[index] as ExchangeCommand;
-      if ('refusal' in outcome) return { sequence: 0n, timestampMs: 0, command, result: outcome.refusal };
+      if ('unjournalled' in outcome) return { sequence: 0n, timestampMs: 0, command, result: outcome.unjournalled };
       const committed = this.recent.get(outcome.sequence);
       assert(committed !== undefined, 'a reached sequence is remembered');
       return committed;
@@ -153,8 +153,8 @@ export class ReplicaEngine implements ExchangeEngineApi {
         assert(record.sequence === this.appliedSequence + 1n, 'the journal is followed contiguously');
         const command = decodeCommand(record.payload);
         const result = this.core.execute(command, record.timestampMs);
-        // The engine journals accepted commands only: a refusal here means the replica diverged.
-        assert(result.code === 'OK', `replica diverged at sequence ${record.sequence}: ${result.code}`);
+        // The engine journals state changes only: anything else here means the replica diverged.
+        assert(isJournalled(result), `replica diverged at sequence ${record.sequence}: ${result.code}`);
         const committed: CommittedCommand = { sequence: record.sequence, timestampMs: record.timestampMs, command, result };
         batch.push(committed);
         this.remember(committed);

@@ -19,7 +19,7 @@ export function createAsset(state: ExchangeState, command: AssetCreateCommand): 
   if (!Number.isSafeInteger(command.scale) || command.scale < 0 || command.scale > assetScaleMax) {
     return refuse('REQUEST_VALIDATION_FAILED');
   }
-  if (state.assetByCode.has(command.code)) return { code: 'OK', events: [], reply: { existing: true } };
+  if (state.assetByCode.has(command.code)) return { code: 'OK', events: [], reply: { existing: true }, unchanged: true };
   if (state.assets.size >= assetsMax) return refuse('REQUEST_VALIDATION_FAILED');
   const asset = { assetId: state.nextAssetId++, code: command.code, scale: command.scale };
   state.assets.set(asset.assetId, asset);
@@ -94,7 +94,7 @@ export function transfer(state: ExchangeState, command: TransferCommand): Comman
     return refuse('REQUEST_VALIDATION_FAILED');
   }
   const existing = state.transferIds.get(command.transferId);
-  if (existing !== undefined) return { code: 'OK', events: [], reply: { postingId: existing, duplicate: true } };
+  if (existing !== undefined) return { code: 'OK', events: [], reply: { postingId: existing, duplicate: true }, unchanged: true };
   const asset = state.assetByCode.get(command.assetCode);
   if (asset === undefined) return refuse('ASSET_UNKNOWN');
   if (command.amountUnits <= 0n) return refuse('LEDGER_AMOUNT_INVALID');

@@ -30,10 +30,13 @@ export class ExchangeCore {
   execute(command: ExchangeCommand, timestampMs: number): CommandResult {
     assert(Number.isSafeInteger(timestampMs), 'timestamp must be an integer');
     // The sequencer stamps commands in order; time never runs backwards inside the core. A refused
-    // command leaves even the clock alone: it changes nothing, so it need not be journalled.
+    // or unchanged command leaves even the clock alone: it changes nothing, so it is not journalled.
     const timestamp = Math.max(timestampMs, this.state.lastTimestampMs);
     const result = this.dispatch(command, timestamp);
-    if (result.code === 'OK') {
+    if (result.code === 'OK' && result.unchanged === true) {
+      assert(result.events.length === 0, 'an unchanged command must not emit events');
+      assert(this.state.ledger.drainTouched().length === 0, 'an unchanged command must not touch the ledger');
+    } else if (result.code === 'OK') {
       this.state.lastTimestampMs = timestamp;
       for (const account of this.state.ledger.drainTouched()) {
         result.events.push({

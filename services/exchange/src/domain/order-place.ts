@@ -201,7 +201,7 @@ function findDuplicate(state: ExchangeState, command: OrderPlaceCommand, timesta
   const entry = state.clientOrderIds.get(key);
   if (entry === undefined || entry.expiresAtMs <= timestampMs) return undefined;
   if (entry.fingerprint !== fingerprintOf(command)) return refuse('ORDER_DUPLICATE_CLIENT_ID');
-  return { code: 'OK', events: [], reply: { orderId: entry.orderId, duplicate: true } };
+  return { code: 'OK', events: [], reply: { orderId: entry.orderId, duplicate: true }, unchanged: true };
 }
 
 function remember(state: ExchangeState, command: OrderPlaceCommand, orderId: number, timestampMs: number): void {

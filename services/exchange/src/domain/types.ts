@@ -220,4 +220,9 @@ export interface CommandResult {
   events: ExchangeEvent[];
   /** Command-specific reply data (order id, transfer echo, ...). */
   reply?: Record<string, unknown>;
+  /**
+   * Set on an OK that changed nothing: an identical retry (same client order id, transfer id,
+   * asset code). Like a refusal it is answered at once and not journalled; unlike one it is a success.
+   */
+  unchanged?: true;
 }
