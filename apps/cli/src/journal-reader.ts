@@ -6,13 +6,14 @@
 // caught half-copied is just a torn tail of the copy. The copy costs disk and time proportional to
 // the journal. PostgreSQL and NATS journals are read in place (reading them writes nothing).
 
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import {
-  FileJournal, FileSnapshotStore, NatsJournal, PostgresJournal, PostgresSnapshotStore, type Journal, type SnapshotStore,
+  FileJournal, FileSnapshotStore, NatsJournal, PostgresJournal, PostgresSnapshotStore, copyJournalDirectory, type Journal,
+  type SnapshotStore,
 } from '@parite/journal';
 import type { PlatformConfig, Sql } from '@parite/platform';
 
@@ -34,7 +35,7 @@ export async function openJournalForReading(config: PlatformConfig, sql: Sql): P
   }
   if (config.natsUrl === undefined) throw new Error('PARITE_JOURNAL=nats needs NATS_URL');
   const connection = await connect({ servers: config.natsUrl, name: 'parite-cli' });
-  const journal = new NatsJournal({ connection, name: 'exchange' });
+  const journal = new NatsJournal({ connection, name: config.journalName });
   try {
     await journal.open();
   } catch (error) {
@@ -54,7 +55,7 @@ async function openFileCopy(dataDirectory: string): Promise<JournalReading> {
   const live = join(dataDirectory, 'journal');
   const copy = await mkdtemp(join(tmpdir(), 'parite-cli-journal-'));
   try {
-    if (existsSync(live)) await cp(live, copy, { recursive: true });
+    if (existsSync(live)) await copyJournalDirectory(live, copy);
     else await mkdir(copy, { recursive: true });
     const journal = new FileJournal({ directory: copy });
     await journal.open();

@@ -122,7 +122,13 @@ describe('request shape', () => {
 
   test('unknown routes and methods get catalogue errors', async () => {
     assertRefused(await harness.request('alice', 'GET', '/v1/nothing-here'), 'REQUEST_NOT_FOUND');
-    assertRefused(await harness.request(undefined, 'PUT', '/v1/orders', limitOrder()), 'REQUEST_NOT_FOUND');
+    const wrongMethod = await harness.request(undefined, 'PUT', '/v1/orders', limitOrder());
+    assertRefused(wrongMethod, 'REQUEST_METHOD_NOT_ALLOWED');
+    assert.equal(wrongMethod.headers.get('allow'), 'DELETE, POST');
+    const onAnOrder = await harness.request('alice', 'POST', '/v1/orders/123');
+    assertRefused(onAnOrder, 'REQUEST_METHOD_NOT_ALLOWED');
+    assert.equal(onAnOrder.headers.get('allow'), 'DELETE, GET, HEAD, PATCH');
+    assertRefused(await harness.request(undefined, 'GET', '/v1/orders/123/nothing'), 'REQUEST_NOT_FOUND');
   });
 });
 

@@ -7,6 +7,7 @@ import { assert } from '@parite/kernel';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { createOnRequestHook, createPreValidationHook, onSendSecurityHeaders, type RateLimitSettings } from './access.ts';
 import type { Authenticator } from './authenticator.ts';
+import { RouteMethods } from './route-methods.ts';
 import { sendError } from './errors.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { installOpenApi, type OpenApiInfo } from './openapi.ts';
@@ -79,10 +80,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.decorateRequest<Principal, 'principal'>('principal', null as unknown as Principal);
   app.decorateRequest('rawBody', undefined);
   installJsonBodyParser(app, bodyLimitBytes);
+  const routeMethods = new RouteMethods();
   // Before swagger's own onRoute hook, so the documented schemas include the error responses.
   app.addHook('onRoute', (route) => {
     checkRouteDeclaration(route);
     addErrorResponses(route);
+    routeMethods.add(route.url, route.method);
     // Published as the operation's `x-permission`: clients see what each route needs, and the
     // authorization matrix test checks every route against the role model from it.
     if (route.schema !== undefined) (route.schema as Record<string, unknown>)['x-permission'] = route.config?.permission;
@@ -94,7 +97,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.addHook('preValidation', createPreValidationHook(options.authenticator, rateLimit));
   app.addHook('onSend', onSendSecurityHeaders);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new ServiceError('REQUEST_NOT_FOUND')));
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = routeMethods.allowed(request.url);
+    if (allowed.length === 0) return sendError(request, reply, new ServiceError('REQUEST_NOT_FOUND'));
+    void reply.header('allow', allowed.join(', '));
+    return sendError(request, reply, new ServiceError('REQUEST_METHOD_NOT_ALLOWED'));
+  });
   return app;
 }
 

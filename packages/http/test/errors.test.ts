@@ -111,9 +111,9 @@ describe('error mapping', () => {
     await expectError({ method: 'POST', url: '/v1/orders', headers: trader, payload: Buffer.from('{}') }, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
   });
 
-  test('an unknown route or method is REQUEST_NOT_FOUND', async () => {
+  test('an unknown route is REQUEST_NOT_FOUND; a known path with a wrong method is REQUEST_METHOD_NOT_ALLOWED', async () => {
     await expectError({ method: 'GET', url: '/v1/nothing' }, 'REQUEST_NOT_FOUND');
-    await expectError({ method: 'DELETE', url: '/v1/orders' }, 'REQUEST_NOT_FOUND');
+    await expectError({ method: 'DELETE', url: '/v1/orders' }, 'REQUEST_METHOD_NOT_ALLOWED');
   });
 
   test('a malformed URL is REQUEST_MALFORMED', async () => {

@@ -5,7 +5,7 @@
 // the next flush. A batch never straddles two segments: a segment is rolled before a batch that
 // would push it past segmentBytesMax, and the new file's directory entry is fsynced before any
 // record in it is acknowledged. Layout: <directory>/segments/<first sequence, 20 digits>.seg.
-// Single process per directory: nothing here locks the directory against a second writer.
+// Single writer per directory: open() takes <directory>/writer.lock (see writer-lock.ts).
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert, assertSafeInteger } from '@parite/kernel';
@@ -16,6 +16,7 @@ import { encodeFlush, recordSizeBytes } from './record-format.ts';
 import { fsyncDirectory, segmentFileName, SegmentCursor, writeFully } from './segment-files.ts';
 import { recoverSegments } from './segment-recovery.ts';
 import { SegmentState } from './segment-state.ts';
+import { acquireWriterLock } from './writer-lock.ts';
 
 export const defaultSegmentBytesMax = 64 * 1024 * 1024;
 
@@ -33,6 +34,7 @@ export class FileJournal extends GroupCommitJournal {
   private readonly segmentBytesMax: number;
   private segments: SegmentState[] = [];
   private writer: FileHandle | undefined;
+  private releaseLock: (() => Promise<void>) | undefined;
 
   constructor(private readonly options: FileJournalOptions) {
     super(options.limits);
@@ -49,6 +51,18 @@ export class FileJournal extends GroupCommitJournal {
 
   protected async recover(): Promise<bigint> {
     await mkdir(this.segmentsDirectory, { recursive: true });
+    // Before anything is read or truncated: a second writer must not even cut a torn tail.
+    this.releaseLock = await acquireWriterLock(this.options.directory);
+    try {
+      return await this.recoverLocked();
+    } catch (error) {
+      await this.releaseLock();
+      this.releaseLock = undefined;
+      throw error;
+    }
+  }
+
+  private async recoverLocked(): Promise<bigint> {
     await fsyncDirectory(this.options.directory);
     await fsyncDirectory(this.segmentsDirectory);
     this.segments = await recoverSegments({
@@ -119,6 +133,8 @@ export class FileJournal extends GroupCommitJournal {
   protected async release(): Promise<void> {
     await this.writer?.close();
     this.writer = undefined;
+    await this.releaseLock?.();
+    this.releaseLock = undefined;
   }
 
   private currentSegment(): SegmentState {

@@ -4,14 +4,14 @@
 // copy is opened, so a flush caught half-written is just a torn tail of the copy.
 
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   decodeCommand, decodeSnapshot, ExchangeCore, restoreSnapshot, stateHash, type ExchangeState,
 } from '@parite/exchange';
-import { FileJournal, FileSnapshotStore } from '@parite/journal';
+import { copyJournalDirectory, FileJournal, FileSnapshotStore } from '@parite/journal';
 
 /** How long to wait for the journal on disk to reach a sequence the server has applied. */
 const durableWaitMsMax = 5_000;
@@ -71,7 +71,7 @@ export class JournalReplay {
   private async withCopy<Value>(use: (journal: FileJournal) => Promise<Value>): Promise<Value> {
     const copy = await mkdtemp(join(tmpdir(), 'parite-journal-copy-'));
     try {
-      await cp(join(this.dataDirectory, 'journal'), copy, { recursive: true });
+      await copyJournalDirectory(join(this.dataDirectory, 'journal'), copy);
       const journal = new FileJournal({ directory: copy });
       await journal.open();
       try {
