@@ -95,7 +95,8 @@ async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number) {
 async function main(): Promise<void> {
   const server = await startServerProcess();
   try {
-    const traders = server.credentials.filter((credential) => !credential.email.startsWith('operator'));
+    // Customers trade; staff keys (operator, supervisor, auditor) hold read scopes only.
+    const traders = server.credentials.filter((credential) => credential.roles.includes('customer'));
     const count = Number(values.connections);
     const sockets: BenchSocket[] = [];
     for (let index = 0; index < count; index++) {

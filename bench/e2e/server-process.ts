@@ -12,6 +12,7 @@ export interface DemoCredential {
   email: string;
   apiKey: string;
   secret: string;
+  roles: readonly string[];
 }
 
 export interface ServerProcess {
@@ -28,7 +29,10 @@ export async function startServerProcess(): Promise<ServerProcess> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-bench-'));
   chmodSync(dataDirectory, 0o755);
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  // BENCH_SERVER_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of the server (for finding where time goes).
+  const profileDirectory = process.env['BENCH_SERVER_CPU_PROFILE_DIR'];
+  const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
+  const child: ChildProcess = spawn(process.execPath, [...profiling, '--import', 'tsx', 'apps/server/src/main.ts'], {
     env: {
       ...process.env, PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
       PARITE_MARKET_MAKER: 'false', PARITE_RATE_LIMIT: 'off', LOG_LEVEL: 'warn',

@@ -6,9 +6,14 @@
 import { assert } from '@parite/kernel';
 import type { CommittedCommand } from '@parite/exchange';
 
+/** Taken batches kept before the array is compacted. */
+const compactAfterBatches = 1_024;
+
 export class CommittedQueue {
   private batches: (readonly CommittedCommand[])[] = [];
-  /** Commands of batches[0] already taken. */
+  /** batches[head] is the oldest batch still queued: taking never shifts the array (an O(n) move). */
+  private head = 0;
+  /** Commands of batches[head] already taken. */
   private offset = 0;
   private size = 0;
   private dropping = false;
@@ -48,16 +53,23 @@ export class CommittedQueue {
   take(countMax: number): CommittedCommand[] {
     assert(countMax > 0, 'take at least one command');
     const taken: CommittedCommand[] = [];
-    while (taken.length < countMax && this.batches.length > 0) {
-      const batch = this.batches[0] as readonly CommittedCommand[];
+    while (taken.length < countMax && this.head < this.batches.length) {
+      const batch = this.batches[this.head] as readonly CommittedCommand[];
       const end = Math.min(batch.length, this.offset + countMax - taken.length);
       for (let index = this.offset; index < end; index++) taken.push(batch[index] as CommittedCommand);
       if (end === batch.length) {
-        this.batches.shift();
+        this.batches[this.head] = [];
+        this.head++;
         this.offset = 0;
       } else {
         this.offset = end;
       }
+    }
+    // Drop the taken prefix now and then: amortised O(1) per batch.
+    if (this.head === this.batches.length) this.clearBatches();
+    else if (this.head >= compactAfterBatches && this.head * 2 >= this.batches.length) {
+      this.batches = this.batches.slice(this.head);
+      this.head = 0;
     }
     this.size -= taken.length;
     assert(this.size >= 0, 'queue size went negative');
@@ -81,8 +93,13 @@ export class CommittedQueue {
 
   /** Forgets everything queued, keeping the dropping state. */
   clear(): void {
-    this.batches = [];
-    this.offset = 0;
+    this.clearBatches();
     this.size = 0;
+  }
+
+  private clearBatches(): void {
+    this.batches = [];
+    this.head = 0;
+    this.offset = 0;
   }
 }
