@@ -3,6 +3,13 @@
 // Ledger scales are chosen so that every market has an exact integer value for one lot at one
 // tick: TRY and USDT keep 6 decimals internally, BTC and ETH 8 (ETH's 18 on-chain decimals are
 // converted at the wallet edge). Displays round TRY to kuruş; the ledger never does.
+//
+// Customer FX currencies (fx-conversion.ts) keep their ISO 4217 minor unit: USD, EUR, GBP and CHF
+// 2 decimals, so every balance is payable over SWIFT/EFT in whole cents, and a conversion that
+// names a base amount against TRY is exact: 2 decimals x a 4-digit TRY rate = TRY's 6 decimals.
+// XAU is the ISO troy ounce (the unit the FX engine quotes XAU/TRY in) at 8 decimals, about
+// 0.3 micrograms, so one minor unit is worth well under a kuruş; grams are a display conversion
+// (1 ozt = 31.1034768 g). A crypto market quoted in one of these would need a coarser grid.
 
 import type { AssetCreateCommand, MarketCreateCommand, MarketParameters } from './types.ts';
 
@@ -11,7 +18,19 @@ export const defaultAssets: AssetCreateCommand[] = [
   { kind: 'asset.create', code: 'BTC', scale: 8 },
   { kind: 'asset.create', code: 'ETH', scale: 8 },
   { kind: 'asset.create', code: 'USDT', scale: 6 },
+  ...fxCurrencies(),
 ];
+
+/** The currencies customers hold and convert at FX rates (not traded on order books). */
+export function fxCurrencies(): AssetCreateCommand[] {
+  return [
+    { kind: 'asset.create', code: 'USD', scale: 2 },
+    { kind: 'asset.create', code: 'EUR', scale: 2 },
+    { kind: 'asset.create', code: 'GBP', scale: 2 },
+    { kind: 'asset.create', code: 'CHF', scale: 2 },
+    { kind: 'asset.create', code: 'XAU', scale: 8 },
+  ];
+}
 
 const commonParameters = {
   quantityMinLots: 1,

@@ -4,6 +4,7 @@
 
 import { assert } from '@parite/kernel';
 import { createAsset, createMarket, setReferencePrice, setUser, transfer, updateMarket } from './admin-commands.ts';
+import { convertCurrency } from './fx-conversion.ts';
 import { amendOrder, cancelAllOrders, cancelOrder } from './order-cancel-amend.ts';
 import { placeOrder } from './order-place.ts';
 import { SettlementSink } from './settlement.ts';
@@ -60,6 +61,7 @@ export class ExchangeCore {
       case 'order.amend': return amendOrder(state, this.sink, command);
       case 'order.cancel-all': return cancelAllOrders(state, this.sink, command);
       case 'ledger.transfer': return transfer(state, command);
+      case 'fx.convert': return convertCurrency(state, command);
       case 'asset.create': return createAsset(state, command);
       case 'market.create': return createMarket(state, command);
       case 'market.update': return updateMarket(state, command);

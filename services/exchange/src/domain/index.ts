@@ -7,3 +7,4 @@ export * from './state-codec.ts';
 export { clientOrderIdLengthMax } from './order-place.ts';
 export { cancelAllOrdersMax } from './order-cancel-amend.ts';
 export * from './catalogue.ts';
+export * from './fx-conversion.ts';

@@ -30,6 +30,8 @@ export interface CoreSnapshot {
   feeTiers: [ownerId: number, feeTier: number][];
   clientOrderIds: ClientOrderIdEntry[];
   transferIds: [transferId: string, postingId: number][];
+  /** Insertion order (eviction order). Absent in snapshots taken before FX conversions existed. */
+  conversionIds?: [conversionId: string, fingerprint: string, payPostingId: number][];
 }
 
 export function takeSnapshot(state: ExchangeState): CoreSnapshot {
@@ -52,6 +54,8 @@ export function takeSnapshot(state: ExchangeState): CoreSnapshot {
       .map(([ownerId, user]): [number, number] => [ownerId, user.feeTier]).sort((left, right) => left[0] - right[0]),
     clientOrderIds: [...state.clientOrderIds.values()].map((entry) => ({ ...entry })),
     transferIds: [...state.transferIds.entries()],
+    conversionIds: [...state.conversionIds.entries()]
+      .map(([conversionId, entry]): [string, string, number] => [conversionId, entry.fingerprint, entry.payPostingId]),
   };
 }
 
@@ -75,6 +79,9 @@ export function restoreSnapshot(snapshot: CoreSnapshot): ExchangeState {
   for (const [ownerId, feeTier] of snapshot.feeTiers) state.user(ownerId).feeTier = feeTier;
   for (const entry of snapshot.clientOrderIds) state.clientOrderIds.set(entry.key, { ...entry });
   for (const [transferId, postingId] of snapshot.transferIds) state.transferIds.set(transferId, postingId);
+  for (const [conversionId, fingerprint, payPostingId] of snapshot.conversionIds ?? []) {
+    state.conversionIds.set(conversionId, { fingerprint, payPostingId });
+  }
   return state;
 }
 

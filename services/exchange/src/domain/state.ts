@@ -43,6 +43,14 @@ export const clientOrderIdRetentionMs = 24 * 60 * 60 * 1000;
 export const clientOrderIdsRetainedMax = 2_000_000;
 /** Bound on remembered transfer ids (idempotency of deposits, withdrawals, adjustments). */
 export const transferIdsRetainedMax = 1_000_000;
+/** Bound on remembered FX conversion ids (idempotency of quote acceptances); the oldest are forgotten first. */
+export const conversionIdsRetainedMax = 1_000_000;
+
+/** What a retry of a conversion needs: the command's fingerprint and the first of its two posting ids. */
+export interface ConversionEntry {
+  fingerprint: string;
+  payPostingId: number;
+}
 
 export class ExchangeState {
   readonly assets = new Map<number, AssetSpec>();
@@ -56,6 +64,8 @@ export class ExchangeState {
   /** Insertion-ordered, so the oldest is evicted first and replay evicts the same ones. */
   readonly clientOrderIds = new Map<string, ClientOrderIdEntry>();
   readonly transferIds = new Map<string, number>();
+  /** Insertion-ordered like transferIds: replay evicts the same ones. */
+  readonly conversionIds = new Map<string, ConversionEntry>();
   nextAssetId = 1;
   nextMarketId = 1;
   nextOrderId = 1;

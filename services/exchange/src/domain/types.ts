@@ -13,7 +13,7 @@ export const SystemOwner = {
   External: 0,
   /** Trading fees collected by the exchange. */
   Fees: -1,
-  /** The bank's liquidity accounts (FX conversions in a later issue). */
+  /** The bank's liquidity accounts: the counterparty of every customer FX conversion (fx-conversion.ts). */
   Liquidity: -2,
 } as const;
 
@@ -111,6 +111,28 @@ export interface TransferCommand {
   reason: string;
 }
 
+/**
+ * A customer converts between two of their currency balances at an FX rate (fx-conversion.ts): the
+ * customer pays one asset to the bank's Liquidity account and receives the other from it, in two
+ * linked postings applied together or not at all. `base`/`quote` name the pair as the FX engine
+ * quotes it (USD/TRY: base USD, quote TRY); the customer buys or sells the base currency.
+ */
+export interface FxConvertCommand {
+  kind: 'fx.convert';
+  /** Idempotency key (the FX quote id): a retry changes nothing and returns the original result. */
+  conversionId: string;
+  ownerId: number;
+  baseAssetCode: string;
+  quoteAssetCode: string;
+  /** 'buy': the customer buys base and pays quote; 'sell': sells base and receives quote. */
+  side: 'buy' | 'sell';
+  /** Quote currency per one whole unit of base, times 10^8 (the FX rate scale). */
+  rateUnits: bigint;
+  baseAmountUnits: bigint;
+  /** Must equal fxQuoteUnits(side, base amount, rate): the core re-derives it and refuses a mismatch. */
+  quoteAmountUnits: bigint;
+}
+
 export interface OrderPlaceCommand {
   kind: 'order.place';
   ownerId: number;
@@ -161,6 +183,7 @@ export type ExchangeCommand =
   | ReferencePriceSetCommand
   | UserSetCommand
   | TransferCommand
+  | FxConvertCommand
   | OrderPlaceCommand
   | OrderCancelCommand
   | OrderAmendCommand
