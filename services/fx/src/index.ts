@@ -30,3 +30,36 @@ export * from './adapters/tcmb/tcmb-source.ts';
 export * from './adapters/tcmb/tcmb-provider.ts';
 export * from './adapters/simulated/simulated-walk.ts';
 export * from './adapters/simulated/simulated-provider.ts';
+// Customer FX conversion by quote: ports, the PostgreSQL quote store, the service and the customer routes.
+export * from './app/quote-ports.ts';
+export * from './app/quote-memory-rate-source.ts';
+export * from './app/quote-terms.ts';
+export * from './app/quote-store.ts';
+export * from './app/quote-service.ts';
+export * from './http/customer-schemas.ts';
+export * from './http/customer-plugin.ts';
+// The running service (issue 4): raw tick storage, settings persistence, the cache writer and reader,
+// the bus publisher and history consumer, the service, its HTTP routes and migrations.
+export * from './app/tick-store-port.ts';
+export * from './app/tick-recorder.ts';
+export * from './app/fx-settings-port.ts';
+export * from './app/rate-history-port.ts';
+export * from './app/customer-rate-view.ts';
+export * from './app/source-staleness.ts';
+export * from './app/fx-service.ts';
+export * from './adapters/postgres/postgres-raw-tick-store.ts';
+export * from './adapters/postgres/postgres-settings-store.ts';
+export * from './adapters/postgres/postgres-rate-history-store.ts';
+export * from './adapters/postgres/postgres-current-rate-source.ts';
+export * from './adapters/cache/with-timeout.ts';
+export * from './adapters/cache/cache-rate-writer.ts';
+export * from './adapters/cache/fx-rate-reader.ts';
+export * from './adapters/bus/fx-subjects.ts';
+export * from './adapters/bus/cycle-codec.ts';
+export * from './adapters/bus/bus-rate-cycle-publisher.ts';
+export * from './adapters/bus/rate-history-consumer.ts';
+export * from './adapters/fx-runtime.ts';
+export * from './http/fx-admin-schemas.ts';
+export * from './http/fx-rates-plugin.ts';
+export * from './http/fx-admin-plugin.ts';
+export { fxMigrations } from './migrations.ts';
