@@ -16,6 +16,11 @@ export interface RateLimitSettings {
   readonly requestsPerIpMax: number;
   /** Every request of one authenticated user, whichever key or address it comes from. */
   readonly requestsPerPrincipalMax: number;
+  /**
+   * Every request signed with one API key (a user's bots each get their own budget inside the
+   * user's). Omitted: the per-user limit, i.e. no separate bound.
+   */
+  readonly requestsPerApiKeyMax?: number;
 }
 
 export function createOnRequestHook(rateLimit: RateLimitSettings | undefined) {
@@ -46,6 +51,9 @@ export function createPreValidationHook(authenticator: Authenticator, rateLimit:
     }
     if (rateLimit !== undefined && principal.kind === 'user') {
       await enforceRateLimit(rateLimit, `user:${principal.userId}`, rateLimit.requestsPerPrincipalMax);
+      if (principal.apiKeyId !== undefined && rateLimit.requestsPerApiKeyMax !== undefined) {
+        await enforceRateLimit(rateLimit, `api-key:${principal.apiKeyId}`, rateLimit.requestsPerApiKeyMax);
+      }
     }
   };
 }

@@ -113,6 +113,7 @@ function rateLimitSettings(option: HttpAppOptions['rateLimit']): RateLimitSettin
     windowMs: option?.windowMs ?? rateLimitDefaults.windowMs,
     requestsPerIpMax: option?.requestsPerIpMax ?? rateLimitDefaults.requestsPerIpMax,
     requestsPerPrincipalMax: option?.requestsPerPrincipalMax ?? rateLimitDefaults.requestsPerPrincipalMax,
+    requestsPerApiKeyMax: option?.requestsPerApiKeyMax,
   };
   assert(Number.isSafeInteger(settings.windowMs) && settings.windowMs > 0, 'rate limit windowMs must be positive');
   return settings;

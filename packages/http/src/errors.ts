@@ -132,7 +132,19 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     const retryAfterSeconds = mapped.details?.['retryAfterSeconds'];
     if (typeof retryAfterSeconds === 'number') reply.header('retry-after', String(retryAfterSeconds));
   }
+  const challenge = bearerChallenge(mapped);
+  if (challenge !== undefined) reply.header('www-authenticate', challenge);
   void reply.send(serialiseErrorBody(errorBody(mapped, request.id)));
+}
+
+/**
+ * RFC 6750 section 3: a refused bearer token is answered with a WWW-Authenticate challenge. Only
+ * the fixed error words go in it (never the token or a free-text reason a client could inject).
+ */
+function bearerChallenge(mapped: MappedError): string | undefined {
+  if (mapped.code === 'AUTH_INVALID_ACCESS_TOKEN') return 'Bearer error="invalid_token"';
+  if (mapped.code === 'AUTH_REQUIRED' && mapped.details?.['scheme'] === 'Bearer') return 'Bearer';
+  return undefined;
 }
 
 /** The error body as a schema, added to every route's 4xx and 5xx responses for the OpenAPI document. */

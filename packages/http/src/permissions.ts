@@ -7,6 +7,9 @@ export const permissions = [
   'account:read',
   'account:withdraw',
   'api-key:write',
+  // The caller's own security settings (sessions, devices, second factor): only an interactive
+  // sign-in on the platform's own application holds it, never an API key or a partner application.
+  'account:security',
   'order:read',
   'order:write',
   // Staff. Each role's set is in services/identity/src/domain/permissions.ts.
@@ -21,6 +24,9 @@ export const permissions = [
   'audit:read',
   'approval:read',
   'approval:decide',
+  // FX rate engine: sources, margins, overrides and holidays (fx:admin); history, alerts and status (fx:read).
+  'fx:admin',
+  'fx:read',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -43,6 +49,13 @@ export interface UserPrincipal {
   readonly userPublicId: string;
   /** Set when the request was signed with an API key. */
   readonly apiKeyId?: string;
+  /**
+   * Set when the request carries an access token of an interactive sign-in: the credential
+   * session (`ses_...`) it belongs to, for step-up checks and session revocation.
+   */
+  readonly sessionId?: string;
+  /** Set when the request carries an access token: the OAuth client it was issued to. */
+  readonly clientId?: string;
   readonly permissions: ReadonlySet<Permission>;
   readonly roles: readonly string[];
 }

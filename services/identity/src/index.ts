@@ -101,3 +101,18 @@ export {
 export type {
   BearerTokenAuthenticatorOptions, JwtAccessTokenVerifierOptions, VerifiedAccessToken,
 } from './oidc/access-token-verifier.ts';
+export type { TokenSessionKeys } from './oidc/provider.ts';
+export { MemoryOidcSessionLinks, PostgresOidcSessionLinks } from './oidc/session-links.ts';
+export type { OidcSessionLinks, SessionLinkInput } from './oidc/session-links.ts';
+export { amrOf, CredentialLogin } from './oidc/credential-login.ts';
+export type { CredentialLoginOptions } from './oidc/credential-login.ts';
+export { deviceCookieName, ensureDeviceCookie, installFormParser, readDeviceCookie } from './oidc/plugin.ts';
+export type { AccountPageLinks } from './oidc/pages.ts';
+
+// The product around them: account pages (HTML), the account area's security routes, role grants.
+export { accountPagePaths, accountPagesPlugin, formPostsPerIpMaxDefault, formPostWindowMsDefault } from './http/account-pages.ts';
+export type { AccountPagesOptions } from './http/account-pages.ts';
+export { accountPlugin, sessionCaller } from './http/account-plugin.ts';
+export type { AccountPluginOptions } from './http/account-plugin.ts';
+export { roleChangeApprovalKind, rolesPlugin } from './http/roles-plugin.ts';
+export type { RolesPluginOptions } from './http/roles-plugin.ts';

@@ -2,6 +2,7 @@
 // around them (reset links, binding, revocation, expiry).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ServiceError } from '@parite/contracts';
 import { base32Decode, totpAt, type IssuedSession } from '../src/index.ts';
 import { assertNoSecrets, createCredentialFixture, fingerprint, goodPassword, ip, lastMail, loggedIn, tokenIn, verifiedUser, type CredentialFixture } from './credentials-fixture.ts';
 
@@ -94,7 +95,7 @@ describe('TOTP', () => {
     assert.ok(session !== undefined);
     await fixture.service.requireStepUp(userId, session.sessionId);
     fixture.clock.advanceMs(5 * 60_000);
-    await assert.rejects(fixture.service.disableTotp(userId, session.sessionId), /step-up required|AUTH_FORBIDDEN|principal lacks/);
+    await assert.rejects(fixture.service.disableTotp(userId, session.sessionId), /step-up required|AUTH_STEP_UP_REQUIRED|Confirm it is you/);
     // With TOTP on, a password is not a step-up; a code is.
     assert.deepEqual(await fixture.service.stepUp(userId, session.sessionId, { password: goodPassword }), { kind: 'invalid' });
     const stepUp = await fixture.service.stepUp(userId, session.sessionId, { code: totpAt(secret, fixture.clock.nowMs()) });
@@ -114,7 +115,7 @@ describe('TOTP', () => {
     const fixture = createCredentialFixture();
     const user = await verifiedUser(fixture, 'plain@example.com');
     const session = await loggedIn(fixture, 'plain@example.com');
-    await assert.rejects(fixture.service.beginTotpEnrolment(user.id, session.sessionId), /lacks the permission/);
+    await assert.rejects(fixture.service.beginTotpEnrolment(user.id, session.sessionId), (error: unknown) => error instanceof ServiceError && error.code === 'AUTH_STEP_UP_REQUIRED');
     assert.deepEqual(await fixture.service.stepUp(user.id, session.sessionId, { password: 'not-my-password' }), { kind: 'invalid' });
     assert.equal((await fixture.service.stepUp(user.id, session.sessionId, { password: goodPassword })).kind, 'ok');
     await fixture.service.requireStepUp(user.id, session.sessionId);

@@ -5,7 +5,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, createSilentLogger, createTestDatabase, type TestDatabase } from '@parite/platform';
+import { loadConfig, createSilentLogger, createTestDatabase, freePort, type TestDatabase } from '@parite/platform';
 import { signRequest } from '@parite/identity';
 import { requireService, startPlatform, type PlatformOptions, type RunningPlatform } from '../../src/index.ts';
 
@@ -27,8 +27,11 @@ export async function startTestPlatform(overrides: PlatformOptions & { environme
   // Embedded PostgreSQL runs as its own system user when we are root: it must reach the directory.
   chmodSync(dataDirectory, 0o755);
   let database: TestDatabase | undefined;
+  // The OIDC issuer names the port, so it is chosen before the platform starts (not PORT=0).
+  const port = await freePort();
   const environment: Record<string, string | undefined> = {
-    PARITE_DATA_DIR: dataDirectory, PORT: '0', PARITE_DEMO: 'true', LOG_LEVEL: 'silent',
+    PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true', LOG_LEVEL: 'silent',
+    PARITE_OIDC_ISSUER: `http://127.0.0.1:${port}/oidc`,
     PARITE_EMBEDDED_PG_PORT: String(55000 + Math.floor(Math.random() * 2000)),
     ...overrides.environment,
   };
@@ -39,7 +42,7 @@ export async function startTestPlatform(overrides: PlatformOptions & { environme
     environment['REDIS_URL'] = process.env['REDIS_URL'];
   }
   const config = loadConfig(environment);
-  const platform = await startPlatform(config, { logger: createSilentLogger(), marketMaker: false, ...overrides });
+  const platform = await startPlatform(config, { logger: createSilentLogger(), marketMaker: false, ...overrides, environment });
   const baseUrl = platform.url;
   const users: TestPlatform['users'] = {};
   for (const credential of platform.demo?.credentials ?? []) {

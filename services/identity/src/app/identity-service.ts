@@ -92,6 +92,22 @@ export class IdentityService implements ApiKeyResolver {
     return user;
   }
 
+  /**
+   * Replaces a user's roles (staff role grants run here once four-eyes approved them). Cached API
+   * keys of the user are dropped at once; other processes see the change within the cache TTL.
+   */
+  async setUserRoles(userId: number, roles: readonly string[], actor: AuditActor): Promise<User> {
+    const before = await this.getUser(userId);
+    const validation = validateNewUser({ email: before.email, roles, feeTier: before.feeTier });
+    if (!validation.ok) throw new ServiceError(validation.code, { reason: validation.reason });
+    const user = await this.store.updateUserRoles(userId, validation.user.roles);
+    if (user === undefined) throw new ServiceError('USER_UNKNOWN');
+    this.resolver.forgetUser(userId);
+    await this.audit.append({ ...auditActor(actor), action: 'user.set_roles', targetKind: 'user', targetId: user.publicId,
+      details: { before: [...before.roles], after: [...user.roles] } });
+    return user;
+  }
+
   async createApiKey(userId: number, input: NewApiKeyInput, actor: AuditActor, options: CreateApiKeyOptions = {}): Promise<CreatedApiKey> {
     const user = await this.getUser(userId);
     if (user.status !== 'active') throw new ServiceError('USER_DISABLED');

@@ -26,6 +26,8 @@ export interface IdentityStore {
   findUserByPublicId(publicId: string): Promise<User | undefined>;
   findUserByEmail(email: string): Promise<User | undefined>;
   updateUserStatus(id: number, status: UserStatus): Promise<User | undefined>;
+  /** Replaces the user's roles (already validated); undefined if unknown. */
+  updateUserRoles(id: number, roles: readonly string[]): Promise<User | undefined>;
   insertApiKey(key: StoredApiKey): Promise<void>;
   findApiKey(keyId: string): Promise<StoredApiKey | undefined>;
   /** Newest first, at most `limit`. */

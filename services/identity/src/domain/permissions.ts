@@ -30,19 +30,22 @@ export function isRole(value: string): value is Role {
  * - nobody holds every power: the four-eyes actions (market changes, ledger adjustments, role
  *   grants) need a maker and a different checker who both hold the action's permission;
  * - the auditor only reads; support reads users (masked) but changes nothing;
- * - role grants are super_admin's alone, and they too go through four eyes.
+ * - role grants are super_admin's alone, and they too go through four eyes;
+ * - FX sources, margins, overrides and holidays are treasury's (margin and override changes need a
+ *   second treasury member); auditors, compliance and administrators read FX history and alerts.
  */
 const staffPermissions: Readonly<Record<Role, readonly Permission[]>> = {
   customer: [],
   support: ['user:read'],
   kyc_officer: ['user:read', 'kyc:review'],
-  compliance_officer: ['user:read', 'compliance:review', 'audit:read', 'approval:read'],
-  treasury: ['treasury:operate', 'approval:read', 'approval:decide'],
+  compliance_officer: ['user:read', 'compliance:review', 'audit:read', 'approval:read', 'fx:read'],
+  treasury: ['treasury:operate', 'approval:read', 'approval:decide', 'fx:admin', 'fx:read'],
   finance: ['ledger:admin', 'approval:read', 'approval:decide'],
-  auditor: ['audit:read', 'user:read', 'approval:read'],
-  admin: ['market:admin', 'ledger:admin', 'user:read', 'user:admin', 'audit:read', 'approval:read', 'approval:decide'],
+  auditor: ['audit:read', 'user:read', 'approval:read', 'fx:read'],
+  admin: ['market:admin', 'ledger:admin', 'user:read', 'user:admin', 'audit:read', 'approval:read', 'approval:decide',
+    'fx:read'],
   super_admin: ['market:admin', 'ledger:admin', 'user:read', 'user:admin', 'role:admin', 'audit:read',
-    'approval:read', 'approval:decide'],
+    'approval:read', 'approval:decide', 'fx:read'],
 };
 
 // A Map, not an object: role names come from data, and 'constructor' must not find a prototype member.

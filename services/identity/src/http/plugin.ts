@@ -1,6 +1,8 @@
 // Identity routes for the caller's own account and API keys. Mount with
 // `app.register(identityPlugin, { service })` on an app from createHttpApp().
+import { ServiceError } from '@parite/contracts';
 import type { HttpPlugin, Principal, UserPrincipal } from '@parite/http';
+import type { CredentialService } from '../credentials/app/credential-service.ts';
 import { assert } from '@parite/kernel';
 import type { ApiKey } from '../domain/api-key.ts';
 import type { IdentityService } from '../app/identity-service.ts';
@@ -16,9 +18,15 @@ import {
 
 export interface IdentityPluginOptions {
   readonly service: IdentityService;
+  /**
+   * The credential service: creating an API key with an access token (an interactive sign-in)
+   * needs two-factor authentication enabled and a step-up within the last minutes. Without it,
+   * keys can only be created with a key.
+   */
+  readonly credentials?: Pick<CredentialService, 'hasTotp' | 'requireStepUp'>;
 }
 
-export const identityPlugin: HttpPlugin<IdentityPluginOptions> = async (app, { service }) => {
+export const identityPlugin: HttpPlugin<IdentityPluginOptions> = async (app, { service, credentials }) => {
   app.get(
     '/v1/account',
     { config: { permission: 'account:read' }, schema: { tags: ['account'], response: { 200: AccountReply } } },
@@ -51,7 +59,9 @@ export const identityPlugin: HttpPlugin<IdentityPluginOptions> = async (app, { s
     },
     async (request, reply) => {
       const principal = caller(request.principal);
-      // The issuing key bounds the new one: its scopes, its allow-list, its expiry.
+      // A key signing the request bounds the new one (its scopes, allow-list, expiry); a person
+      // signed in creates keys only from the platform's own application, with 2FA and a fresh step-up.
+      if (principal.apiKeyId === undefined) await checkInteractiveKeyCreation(principal, credentials);
       const options = principal.apiKeyId === undefined ? {} : { issuingKeyId: principal.apiKeyId };
       const created = await service.createApiKey(principal.userId, request.body, actorOf(principal), options);
       reply.code(201);
@@ -72,6 +82,16 @@ export const identityPlugin: HttpPlugin<IdentityPluginOptions> = async (app, { s
     },
   );
 };
+
+async function checkInteractiveKeyCreation(principal: UserPrincipal,
+  credentials: IdentityPluginOptions['credentials']): Promise<void> {
+  const sessionId = principal.sessionId;
+  if (credentials === undefined || sessionId === undefined || !principal.permissions.has('account:security')) {
+    throw new ServiceError('AUTH_SESSION_REQUIRED');
+  }
+  if (!(await credentials.hasTotp(principal.userId))) throw new ServiceError('AUTH_SECOND_FACTOR_REQUIRED');
+  await credentials.requireStepUp(principal.userId, sessionId);
+}
 
 function caller(principal: Principal): UserPrincipal {
   // Every route here needs a permission no anonymous principal holds; the access hook ran first.

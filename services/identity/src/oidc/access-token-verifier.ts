@@ -17,16 +17,14 @@ import { BoundedTtlCache } from '../app/bounded-cache.ts';
 import type { AccountLookup, OidcAccount } from './login-port.ts';
 import { signingAlgorithm } from './signing-keys.ts';
 
-/**
- * The error code of a refused bearer token. The catalogue has no dedicated code yet
- * (AUTH_INVALID_ACCESS_TOKEN is proposed); AUTH_REQUIRED (401) with details.reason is the closest.
- */
-export const invalidAccessTokenCode = 'AUTH_REQUIRED' as const;
+/** The error code of a refused bearer token (401, with details.reason and a WWW-Authenticate challenge). */
+export const invalidAccessTokenCode = 'AUTH_INVALID_ACCESS_TOKEN' as const;
 /** Tolerated clock difference between the provider and the verifier. */
 export const accessTokenClockToleranceSeconds = 5;
 /** Bearer tokens are compact JWTs of a few hundred bytes; a huge header is refused unparsed. */
 export const accessTokenLengthMax = 4_096;
 const userSubjectPattern = /^usr_[A-Za-z0-9_-]{16,64}$/;
+const sessionIdPattern = /^ses_[A-Za-z0-9_-]{16,64}$/;
 
 export interface VerifiedAccessToken {
   /** `usr_...` for a person; the client id for a service (client credentials). */
@@ -36,6 +34,8 @@ export interface VerifiedAccessToken {
   readonly tokenId: string;
   readonly expiresAtMs: number;
   readonly kind: 'user' | 'service';
+  /** The credential session of the sign-in the token comes from (`ses_...`), when it has one. */
+  readonly sessionId?: string;
 }
 
 export interface JwtAccessTokenVerifierOptions {
@@ -70,7 +70,7 @@ export class JwtAccessTokenVerifier {
     } catch (error) {
       throw refused(reasonOf(error));
     }
-    const { sub, client_id: clientId, scope, jti, exp } = payload;
+    const { sub, client_id: clientId, scope, jti, exp, sid } = payload;
     if (typeof sub !== 'string' || typeof clientId !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
       throw refused('malformed');
     }
@@ -78,7 +78,8 @@ export class JwtAccessTokenVerifier {
     // Client ids never look like user ids (settings check), so the subject names the kind.
     const kind = userSubjectPattern.test(sub) ? 'user' : 'service';
     if (kind === 'service' && sub !== clientId) throw refused('malformed');
-    return { subject: sub, clientId, scopes, tokenId: jti, expiresAtMs: exp * 1000, kind };
+    if (sid !== undefined && (typeof sid !== 'string' || !sessionIdPattern.test(sid))) throw refused('malformed');
+    return { subject: sub, clientId, scopes, tokenId: jti, expiresAtMs: exp * 1000, kind, ...(sid === undefined ? {} : { sessionId: sid }) };
   }
 }
 
@@ -136,6 +137,17 @@ export interface BearerTokenAuthenticatorOptions {
   readonly clock?: Clock;
   /** Account lookups are cached this long (default 5 s, like API keys); 0 disables the cache. */
   readonly accountCacheTtlMs?: number;
+  /**
+   * Checks the credential session a token carries (`sid`): a token of a revoked, expired or idle
+   * session is refused at once, not when it expires. Answers are cached like accounts;
+   * forgetSessions() drops them when this process revokes a session.
+   */
+  readonly sessions?: { isSessionLive(userId: number, sessionId: string): Promise<boolean> };
+  /**
+   * The platform's own clients (first-party): their tokens that carry a session also hold
+   * `account:security` (the caller's sessions, devices, second factor, API keys by session).
+   */
+  readonly securityClientIds?: readonly string[];
 }
 
 export const bearerAccountCacheEntriesMax = 10_000;
@@ -148,11 +160,20 @@ export const bearerAccountCacheEntriesMax = 10_000;
 export class BearerTokenAuthenticator implements Authenticator {
   private readonly clock: Clock;
   private readonly accounts: BoundedTtlCache<string, OidcAccount | null> | undefined;
+  private readonly liveSessions: BoundedTtlCache<string, boolean> | undefined;
+  private readonly securityClientIds: ReadonlySet<string>;
 
   constructor(private readonly options: BearerTokenAuthenticatorOptions) {
     this.clock = options.clock ?? systemClock;
     const ttlMs = options.accountCacheTtlMs ?? 5_000;
     this.accounts = ttlMs > 0 ? new BoundedTtlCache(bearerAccountCacheEntriesMax, ttlMs) : undefined;
+    this.liveSessions = ttlMs > 0 ? new BoundedTtlCache(bearerAccountCacheEntriesMax, ttlMs) : undefined;
+    this.securityClientIds = new Set(options.securityClientIds ?? []);
+  }
+
+  /** Drops cached session answers (this process revoked them): the next request re-checks. */
+  forgetSessions(sessionIds: readonly string[]): void {
+    for (const sessionId of sessionIds) this.liveSessions?.delete(sessionId);
   }
 
   async authenticate(request: AuthenticationRequest): Promise<Principal> {
@@ -171,14 +192,30 @@ export class BearerTokenAuthenticator implements Authenticator {
     const account = await this.account(token.subject);
     if (account === undefined) throw refused('unknown subject');
     if (account.status !== 'active') throw new ServiceError('USER_DISABLED');
+    if (token.sessionId !== undefined && !(await this.sessionLive(account.id, token.sessionId))) throw refused('session ended');
     const scopes = token.scopes.filter(isApiKeyScope) as ApiKeyScope[];
+    const permissions = new Set(permissionsFor(account.roles, scopes));
+    // Security settings only from the platform's own application, signed in interactively.
+    if (token.sessionId !== undefined && this.securityClientIds.has(token.clientId)) permissions.add('account:security');
     return {
       kind: 'user',
       userId: account.id,
       userPublicId: account.publicId,
-      permissions: permissionsFor(account.roles, scopes),
+      permissions,
       roles: account.roles,
+      clientId: token.clientId,
+      ...(token.sessionId === undefined ? {} : { sessionId: token.sessionId }),
     };
+  }
+
+  private async sessionLive(userId: number, sessionId: string): Promise<boolean> {
+    if (this.options.sessions === undefined) return true;
+    const nowMs = this.clock.nowMs();
+    const cached = this.liveSessions?.get(sessionId, nowMs);
+    if (cached !== undefined) return cached;
+    const live = await this.options.sessions.isSessionLive(userId, sessionId);
+    this.liveSessions?.set(sessionId, live, nowMs);
+    return live;
   }
 
   private async account(publicId: string): Promise<OidcAccount | undefined> {

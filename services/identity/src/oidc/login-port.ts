@@ -8,6 +8,8 @@ export interface LoginContext {
   readonly ip: string;
   /** The User-Agent header, possibly empty; never trusted for anything but display and risk. */
   readonly userAgent: string;
+  /** The browser's device cookie (random, set by the pages): recognises a known device. */
+  readonly deviceFingerprint: string;
 }
 
 export interface PasswordLoginInput extends LoginContext {
@@ -31,11 +33,20 @@ export type LoginOutcome =
       /** The public id (`usr_...`): becomes the token subject. The internal id never leaves. */
       readonly userPublicId: string;
       readonly methods: readonly AuthenticationMethod[];
+      /**
+       * The credential session the sign-in opened (`ses_...`, an identifier, not a bearer value):
+       * the grants issued from this sign-in are linked to it and its id travels as the tokens' `sid`.
+       */
+      readonly sessionId?: string;
     }
   | { readonly kind: 'needs-second-factor'; readonly challengeId: string }
   /** A new device: the person must confirm it (e-mail link) and then sign in again. */
   | { readonly kind: 'needs-device-confirmation' }
   | { readonly kind: 'locked'; readonly retryAfterMs: number }
+  /** Only after a correct password: the address is not confirmed yet (a new link was sent). */
+  | { readonly kind: 'email-not-verified' }
+  /** Only after a correct password. */
+  | { readonly kind: 'account-disabled' }
   /** Unknown e-mail, wrong password, wrong or expired second factor: deliberately one outcome. */
   | { readonly kind: 'invalid-credentials' };
 

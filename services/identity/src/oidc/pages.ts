@@ -10,7 +10,7 @@ export function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -29,11 +29,11 @@ ${body}
 `;
 }
 
-function notice(message: string | undefined): string {
+export function notice(message: string | undefined): string {
   return message === undefined ? '' : `<p role="alert">${escapeHtml(message)}</p>\n`;
 }
 
-function hidden(name: string, value: string): string {
+export function hidden(name: string, value: string): string {
   return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
 }
 
@@ -43,6 +43,19 @@ export interface LoginPageInput {
   readonly clientName: string;
   readonly email?: string;
   readonly message?: string;
+  /** Links to the account pages (registration, forgotten password), when the platform serves them. */
+  readonly links?: AccountPageLinks;
+}
+
+export interface AccountPageLinks {
+  readonly register: string;
+  readonly forgotPassword: string;
+}
+
+function accountLinks(links: AccountPageLinks | undefined): string {
+  if (links === undefined) return '';
+  return `\n<p><a href="${escapeHtml(links.forgotPassword)}">Forgot your password?</a></p>
+<p><a href="${escapeHtml(links.register)}">Open an account</a></p>`;
 }
 
 export function loginPage(input: LoginPageInput): string {
@@ -56,7 +69,7 @@ ${hidden('csrf', input.csrfToken)}
 <form method="post" action="${escapeHtml(input.action.replace(/\/login$/, '/abort'))}">
 ${hidden('csrf', input.csrfToken)}
 <button type="submit">Cancel</button>
-</form>`);
+</form>${accountLinks(input.links)}`);
 }
 
 export interface SecondFactorPageInput {

@@ -18,15 +18,53 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
+import { randomBytes } from 'node:crypto';
 import type { InteractiveLogin, LoginOutcome } from './login-port.ts';
-import { consentPage, loginPage, messagePage, secondFactorPage } from './pages.ts';
+import { consentPage, loginPage, messagePage, secondFactorPage, type AccountPageLinks } from './pages.ts';
 import type { OidcProviderHost } from './provider-host.ts';
 import { isFirstPartyClient } from './provider.ts';
+import type { OidcSessionLinks } from './session-links.ts';
+import { lifetimesOf } from './settings.ts';
 
 export interface OidcPluginOptions {
   readonly host: OidcProviderHost;
   readonly login: InteractiveLogin;
+  /** Where grants and provider sessions are tied to the credential session of the sign-in. */
+  readonly sessionLinks?: OidcSessionLinks;
+  /** Registration and forgotten-password pages, linked from the sign-in page. */
+  readonly accountPages?: AccountPageLinks;
 }
+
+/**
+ * The device cookie: a random value that lets the credential service recognise this browser
+ * (only its SHA-256 is stored). HttpOnly, the whole origin (the account pages read it too), 400 days.
+ */
+export const deviceCookieName = 'parite_device';
+const deviceCookieMaxAgeSeconds = 400 * 24 * 60 * 60;
+const deviceCookiePattern = /^[A-Za-z0-9_-]{43}$/;
+
+/** The browser's device cookie, or undefined when it has none (or a malformed one). */
+export function readDeviceCookie(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(';')) {
+    const [name, value] = part.trim().split('=', 2);
+    if (name === deviceCookieName && value !== undefined && deviceCookiePattern.test(value)) return value;
+  }
+  return undefined;
+}
+
+/** Gives the browser a device cookie if it has none; returns the device fingerprint either way. */
+export function ensureDeviceCookie(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+  const existing = readDeviceCookie(request);
+  if (existing !== undefined) return existing;
+  const value = randomBytes(32).toString('base64url');
+  reply.header('set-cookie', `${deviceCookieName}=${value}; Path=/; Max-Age=${deviceCookieMaxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
+  return value;
+}
+
+/** The interaction result field that carries the credential session from the login step to the consent step. */
+const sessionResultField = 'pariteSession';
 
 /** Sign-in forms are a few short fields. */
 export const formBodyLimitBytes = 8 * 1024;
@@ -65,7 +103,7 @@ const JwksReply = Type.Object({ keys: Type.Array(JwkSchema) }, { additionalPrope
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-export const oidcPlugin: HttpPlugin<OidcPluginOptions> = async (app, { host, login }) => {
+export const oidcPlugin: HttpPlugin<OidcPluginOptions> = async (app, { host, login, sessionLinks, accountPages }) => {
   const mount = host.mountPath;
   if (mount === '') throw new Error('the OIDC issuer needs a path (e.g. https://exchange.example/oidc): it is the mount point');
   const issuer = new URL(host.settings.issuer);
@@ -80,7 +118,7 @@ export const oidcPlugin: HttpPlugin<OidcPluginOptions> = async (app, { host, log
     return (await host.rotation.publishedJwks()) as Static<typeof JwksReply>;
   });
 
-  const pages = new InteractionPages(host, login, issuer);
+  const pages = new InteractionPages(host, login, issuer, sessionLinks, accountPages);
   const route = { config: { permission: 'public' as const } };
   const interactionPath = `${mount}/interaction/:uid`;
   app.get(interactionPath, { ...route, schema: { hide: true, params: UidParams, response: { 200: HtmlReply } } },
@@ -97,7 +135,7 @@ export const oidcPlugin: HttpPlugin<OidcPluginOptions> = async (app, { host, log
 };
 
 /** Only url-encoded forms reach the interaction routes (no JSON: it would need no CORS preflight check here). */
-function installFormParser(app: HttpApp): void {
+export function installFormParser(app: HttpApp): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: formBodyLimitBytes },
     (_request: FastifyRequest, body: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
@@ -158,11 +196,21 @@ function mountProvider(app: HttpApp, host: OidcProviderHost, issuer: URL): void 
 }
 
 class InteractionPages {
+  private readonly secure: boolean;
+  private readonly linkLifetimeMs: number;
+
   constructor(
     private readonly host: OidcProviderHost,
     private readonly login: InteractiveLogin,
     private readonly issuer: URL,
-  ) {}
+    private readonly sessionLinks: OidcSessionLinks | undefined,
+    private readonly accountPages: AccountPageLinks | undefined,
+  ) {
+    this.secure = issuer.protocol === 'https:';
+    const lifetimes = lifetimesOf(host.settings);
+    // A link lives as long as the longest thing it names: the provider session or the grant.
+    this.linkLifetimeMs = Math.max(lifetimes.sessionSeconds, lifetimes.grantSeconds, lifetimes.refreshTokenSeconds) * 1000;
+  }
 
   async show(request: FastifyRequest, reply: FastifyReply, uid: string): Promise<string | undefined> {
     const interaction = await this.load(request, reply, uid);
@@ -170,7 +218,9 @@ class InteractionPages {
     this.protect(reply, interaction);
     const clientName = await this.clientName(interaction);
     if (interaction.prompt.name === 'login') {
-      return this.html(reply, 200, loginPage({ action: this.action(uid, 'login'), csrfToken: this.csrf(uid), clientName }));
+      ensureDeviceCookie(request, reply, this.secure);
+      return this.html(reply, 200, loginPage({ action: this.action(uid, 'login'), csrfToken: this.csrf(uid), clientName,
+        links: this.accountPages }));
     }
     if (interaction.prompt.name === 'consent') {
       if (isFirstPartyClient(this.host.settings, String(interaction.params['client_id']))) {
@@ -188,7 +238,7 @@ class InteractionPages {
     body: Static<typeof LoginBody>): Promise<string | undefined> {
     const interaction = await this.checkedForm(request, reply, uid, body.csrf, 'login');
     if (interaction === undefined) return this.expired(reply);
-    const outcome = await this.login.login({ email: body.email, password: body.password, ...loginContext(request) });
+    const outcome = await this.login.login({ email: body.email, password: body.password, ...this.loginContext(request, reply) });
     return this.answer(request, reply, interaction, outcome, body.email);
   }
 
@@ -199,7 +249,7 @@ class InteractionPages {
     if (!this.host.formTokens.challengeValid(uid, body.challenge, body.challengeTag)) {
       throw new ServiceError('AUTH_FORBIDDEN', { reason: 'the second-factor challenge belongs to another sign-in' });
     }
-    const outcome = await this.login.verifySecondFactor({ challengeId: body.challenge, code: body.code, ...loginContext(request) });
+    const outcome = await this.login.verifySecondFactor({ challengeId: body.challenge, code: body.code, ...this.loginContext(request, reply) });
     // The port never asks twice; a second request is treated as a failed code.
     const settled: LoginOutcome = outcome.kind === 'needs-second-factor' ? { kind: 'invalid-credentials' } : outcome;
     if (settled.kind === 'invalid-credentials') {
@@ -225,9 +275,19 @@ class InteractionPages {
     email: string | undefined): Promise<string | undefined> {
     const uid = interaction.uid;
     switch (outcome.kind) {
-      case 'ok':
+      case 'ok': {
+        if (outcome.sessionId !== undefined) await this.linkSession(outcome.sessionId, interaction.grantId, interaction.session?.uid);
         // remember: false -> the single sign-on cookie lasts as long as the browser session.
-        return this.finish(request, reply, { login: { accountId: outcome.userPublicId, amr: [...outcome.methods], remember: false } }, false);
+        return this.finish(request, reply, {
+          login: { accountId: outcome.userPublicId, amr: [...outcome.methods], remember: false },
+          ...(outcome.sessionId === undefined ? {} : { [sessionResultField]: outcome.sessionId }),
+        }, false);
+      }
+      case 'email-not-verified':
+        return this.html(reply, 403, messagePage('Confirm your e-mail address',
+          'Your e-mail address is not confirmed yet. We sent you a new link: open it, then sign in again.'));
+      case 'account-disabled':
+        return this.html(reply, 403, messagePage('Account disabled', 'This account is disabled. Contact the bank.'));
       case 'needs-second-factor':
         return this.html(reply, 200, secondFactorPage({ action: this.action(uid, 'second-factor'), csrfToken: this.csrf(uid),
           challengeId: outcome.challengeId, challengeTag: this.host.formTokens.challengeTag(uid, outcome.challengeId) }));
@@ -242,7 +302,8 @@ class InteractionPages {
       }
       case 'invalid-credentials':
         return this.html(reply, 401, loginPage({ action: this.action(uid, 'login'), csrfToken: this.csrf(uid),
-          clientName: await this.clientName(interaction), email, message: 'The e-mail or the password is not correct.' }));
+          clientName: await this.clientName(interaction), email, message: 'The e-mail or the password is not correct.',
+          links: this.accountPages }));
     }
   }
 
@@ -317,7 +378,30 @@ class InteractionPages {
       grant.addResourceScope(resource, scopes.join(' '));
     }
     const grantId = await grant.save();
+    await this.linkGrant(interaction, grantId);
     return interaction.grantId === undefined ? { grantId } : {};
+  }
+
+  /** The grant (and the provider session) belong to the credential session of the sign-in that led here. */
+  private async linkGrant(interaction: Interaction, grantId: string): Promise<void> {
+    if (this.sessionLinks === undefined) return;
+    const sessionUid = interaction.session?.uid;
+    const submitted = interaction.lastSubmission?.[sessionResultField];
+    const credentialSessionId = typeof submitted === 'string' ? submitted
+      : await this.sessionLinks.credentialSessionOf({ ...(sessionUid === undefined ? {} : { sessionUid }) });
+    if (credentialSessionId !== undefined) await this.linkSession(credentialSessionId, grantId, sessionUid);
+  }
+
+  private async linkSession(credentialSessionId: string, grantId: string | undefined, sessionUid: string | undefined): Promise<void> {
+    if (this.sessionLinks === undefined || (grantId === undefined && sessionUid === undefined)) return;
+    await this.sessionLinks.link({ credentialSessionId, expiresAtMs: Date.now() + this.linkLifetimeMs,
+      ...(grantId === undefined ? {} : { grantId }), ...(sessionUid === undefined ? {} : { sessionUid }) });
+  }
+
+  private loginContext(request: FastifyRequest, reply: FastifyReply): { ip: string; userAgent: string; deviceFingerprint: string } {
+    const agent = request.headers['user-agent'];
+    return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : '',
+      deviceFingerprint: ensureDeviceCookie(request, reply, this.secure) };
   }
 
   private async clientName(interaction: Interaction): Promise<string> {
@@ -343,11 +427,6 @@ class InteractionPages {
     return this.html(reply, 400, messagePage('Sign-in expired',
       'This sign-in page is no longer valid. Go back to the application and start again.'));
   }
-}
-
-function loginContext(request: FastifyRequest): { ip: string; userAgent: string } {
-  const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : '' };
 }
 
 function requestedScopes(interaction: Interaction): string[] {

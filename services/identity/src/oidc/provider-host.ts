@@ -5,8 +5,9 @@
 import { assert, systemClock, type Clock } from '@parite/kernel';
 import type { Adapter } from 'oidc-provider';
 import type Provider from 'oidc-provider';
+import type { AuditSink } from '../app/ports.ts';
 import type { AccountLookup } from './login-port.ts';
-import { createOidcProvider } from './provider.ts';
+import { createOidcProvider, type TokenSessionKeys } from './provider.ts';
 import { deriveOidcSecrets, InteractionFormTokens } from './secrets.ts';
 import { mountPathOf, type OidcSettings } from './settings.ts';
 import { SigningKeyRotation, type ActiveSigningKey, type KeyRotationPolicy, type SigningKeyStore } from './signing-keys.ts';
@@ -25,6 +26,10 @@ export interface OidcProviderHostOptions {
   readonly rotationPolicy?: KeyRotationPolicy;
   readonly keyRefreshIntervalMs?: number;
   readonly onServerError?: (error: unknown) => void;
+  /** See OidcProviderDependencies.sessionOfToken: the `sid` claim of people's tokens. */
+  readonly sessionOfToken?: (token: TokenSessionKeys) => Promise<string | undefined>;
+  /** Provider events and key rotation steps are recorded here. */
+  readonly audit?: AuditSink;
 }
 
 export class OidcProviderHost {
@@ -38,6 +43,9 @@ export class OidcProviderHost {
   private activeKid: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<boolean> | undefined;
+  /** Audit appends the provider's events started and that have not finished yet (see idle()). */
+  private readonly pendingAudits = new Set<Promise<void>>();
+  private readonly audit: AuditSink | undefined;
 
   private constructor(options: OidcProviderHostOptions) {
     this.options = options;
@@ -47,12 +55,26 @@ export class OidcProviderHost {
     const secrets = deriveOidcSecrets(options.masterKey);
     this.cookieKeys = secrets.cookieKeys;
     this.formTokens = new InteractionFormTokens(secrets.formKey);
+    const audit = options.audit;
+    this.audit = audit === undefined ? undefined : {
+      append: (entry) => {
+        const appended = audit.append(entry);
+        this.pendingAudits.add(appended);
+        void appended.finally(() => this.pendingAudits.delete(appended)).catch(() => undefined);
+        return appended;
+      },
+    };
+  }
+
+  /** Resolves when the audit records of provider events so far are written (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pendingAudits.size > 0) await Promise.allSettled([...this.pendingAudits]);
   }
 
   /** Ensures a signing key exists (first start), builds the provider; call start() for the timer. */
   static async open(options: OidcProviderHostOptions): Promise<OidcProviderHost> {
     const host = new OidcProviderHost(options);
-    await host.rotation.tick();
+    await host.rotate();
     await host.refresh();
     assert(host.provider !== undefined, 'the OIDC provider has a signing key after the first tick');
     return host;
@@ -92,7 +114,17 @@ export class OidcProviderHost {
       signingKey,
       cookieKeys: this.cookieKeys,
       onServerError: this.options.onServerError,
+      sessionOfToken: this.options.sessionOfToken,
+      audit: this.audit,
     });
+  }
+
+  /** One rotation tick; a step that changed the stored keys is audited (by the instance that applied it). */
+  async rotate(): Promise<void> {
+    const report = await this.rotation.tick();
+    if (this.options.audit === undefined || (!report.applied && report.deletedKeys === 0)) return;
+    await this.options.audit.append({ actorKind: 'system', actorId: 'oidc-key-rotation', action: 'oidc.signing_key_rotation',
+      targetKind: 'oidc_signing_key', targetId: report.step, details: { step: report.step, applied: report.applied, deletedKeys: report.deletedKeys } });
   }
 
   /** Every instance ticks: the store's unique indexes make concurrent ticks safe. */
@@ -101,7 +133,7 @@ export class OidcProviderHost {
     const intervalMs = this.options.keyRefreshIntervalMs ?? keyRefreshIntervalMsDefault;
     assert(Number.isSafeInteger(intervalMs) && intervalMs > 0, 'keyRefreshIntervalMs must be positive');
     this.timer = setInterval(() => {
-      this.rotation.tick().then(() => this.refresh()).catch((error: unknown) => this.options.onServerError?.(error));
+      this.rotate().then(() => this.refresh()).catch((error: unknown) => this.options.onServerError?.(error));
     }, intervalMs);
     this.timer.unref();
   }

@@ -15,6 +15,7 @@
 import { assert } from '@parite/kernel';
 import type { EventEmitter } from 'node:events';
 import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { AuditSink } from '../app/ports.ts';
 import type { AccountLookup } from './login-port.ts';
 import { errorPage, logoutPage, logoutSuccessPage } from './pages.ts';
 import { CookieSigner } from './secrets.ts';
@@ -29,6 +30,23 @@ export interface OidcProviderDependencies {
   readonly cookieKeys: readonly Buffer[];
   /** Unexpected failures inside the provider (never client errors); log them, they carry no secrets. */
   readonly onServerError?: (error: unknown) => void;
+  /**
+   * The credential session (`ses_...`) a person's token is issued under, carried as the access
+   * token's `sid` claim. It may throw an oidc-provider error (e.g. InvalidGrant when that session
+   * has ended), which refuses the token request.
+   */
+  readonly sessionOfToken?: (token: TokenSessionKeys) => Promise<string | undefined>;
+  /** Sign-ins, sign-outs and grant revocations are recorded here (never a token or a cookie). */
+  readonly audit?: AuditSink;
+}
+
+/** What a token being issued knows about where it comes from. */
+export interface TokenSessionKeys {
+  /** The person's public id (`usr_...`). */
+  readonly accountId: string;
+  readonly clientId: string;
+  readonly grantId?: string;
+  readonly sessionUid?: string;
 }
 
 /** Cookie names: prefixed, so they never collide with other cookies of the platform's origin. */
@@ -50,6 +68,16 @@ export function createOidcProvider(dependencies: OidcProviderDependencies): Prov
       const account = await dependencies.accounts.findUserByPublicId(sub);
       if (account === undefined || account.status !== 'active') return undefined;
       return { accountId: account.publicId, claims: () => ({ sub: account.publicId, email: account.email }) };
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      const source = token as unknown as { accountId?: unknown; clientId?: unknown; grantId?: unknown; sessionUid?: unknown };
+      if (dependencies.sessionOfToken === undefined || typeof source.accountId !== 'string') return undefined;
+      const sid = await dependencies.sessionOfToken({
+        accountId: source.accountId, clientId: String(source.clientId),
+        ...(typeof source.grantId === 'string' ? { grantId: source.grantId } : {}),
+        ...(typeof source.sessionUid === 'string' ? { sessionUid: source.sessionUid } : {}),
+      });
+      return sid === undefined ? undefined : { sid };
     },
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ['sub', 'amr', 'auth_time'], email: ['email'] },
     scopes: [...openIdScopes, ...apiScopes],
@@ -95,7 +123,8 @@ export function createOidcProvider(dependencies: OidcProviderDependencies): Prov
         allowedPolicy: async (_ctx, client, token) =>
           clientsById.get(client.clientId)?.kind === 'service' || token.clientId === client.clientId,
       },
-      revocation: { enabled: true },
+      // A client revokes its own tokens only.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: false },
       registration: { enabled: false },
       rpInitiatedLogout: {
@@ -134,9 +163,41 @@ export function createOidcProvider(dependencies: OidcProviderDependencies): Prov
   // so trusting them makes the advertised endpoints and the cookies' `secure` flag follow the issuer.
   provider.proxy = true;
   provider.on('server_error', (_ctx, error) => dependencies.onServerError?.(error));
+  if (dependencies.audit !== undefined) recordProviderEvents(provider, dependencies.audit, dependencies.onServerError);
   // Koa logs unhandled errors to stderr unless the app has a listener; route them to the caller.
   (provider as unknown as EventEmitter).on('error', (error: unknown) => dependencies.onServerError?.(error));
   return provider;
+}
+
+/**
+ * The audit trail of the provider: a person signing in to a client, signing out, and grants
+ * revoked (at the revocation endpoint, or because a used refresh token or code came back). The
+ * library emits synchronously; a failed append is reported as a server error, never thrown into
+ * the protocol.
+ */
+function recordProviderEvents(provider: Provider, audit: AuditSink, onError: ((error: unknown) => void) | undefined): void {
+  const record = (actor: { kind: string; id: string }, action: string, targetKind: string, targetId: string,
+    details: Record<string, unknown>) => {
+    audit.append({ actorKind: actor.kind, actorId: actor.id, action, targetKind, targetId, details })
+      .catch((error: unknown) => onError?.(error));
+  };
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const accountId = ctx.oidc.session?.accountId;
+    const clientId = ctx.oidc.client?.clientId ?? 'unknown';
+    if (accountId === undefined) return;
+    record({ kind: 'user', id: accountId }, 'oidc.sign_in', 'user', accountId,
+      { clientId, ip: ctx.ip, amr: ctx.oidc.session?.amr ?? null });
+  });
+  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+    const accountId = ctx.oidc.session?.accountId ?? 'unknown';
+    record({ kind: 'user', id: accountId }, 'oidc.sign_out', 'user', accountId, { ip: ctx.ip });
+  });
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+    const clientId = ctx.oidc.client?.clientId ?? 'unknown';
+    // At the token endpoint a grant is revoked because a used code or refresh token came back.
+    const action = ctx.oidc.route === 'revocation' ? 'oidc.token_revoke' : 'oidc.token_reuse_revoke';
+    record({ kind: 'client', id: clientId }, action, 'oidc_grant', grantId, { clientId, ip: ctx.ip, route: ctx.oidc.route });
+  });
 }
 
 function html(ctx: KoaContextWithOIDC, body: string): void {

@@ -45,6 +45,14 @@ export class MemoryIdentityStore implements IdentityStore {
     return Promise.resolve(updated);
   }
 
+  updateUserRoles(id: number, roles: readonly string[]): Promise<User | undefined> {
+    const user = this.usersById.get(id);
+    if (user === undefined) return Promise.resolve(undefined);
+    const updated: User = { ...user, roles: [...roles] };
+    this.usersById.set(id, updated);
+    return Promise.resolve(updated);
+  }
+
   insertApiKey(key: StoredApiKey): Promise<void> {
     assert(!this.keys.has(key.keyId), 'api key ids are unique');
     assert(this.usersById.has(key.userId), 'an api key belongs to an existing user');

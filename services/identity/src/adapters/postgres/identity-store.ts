@@ -50,6 +50,10 @@ export class PostgresIdentityStore implements IdentityStore {
     return this.oneUser(`update identity_users set status = $2 where id = $1 returning ${userColumns}`, [id, status]);
   }
 
+  updateUserRoles(id: number, roles: readonly string[]): Promise<User | undefined> {
+    return this.oneUser(`update identity_users set roles = $2::text[] where id = $1 returning ${userColumns}`, [id, [...roles]]);
+  }
+
   async insertApiKey(key: StoredApiKey): Promise<void> {
     await this.sql.unsafe(
       `insert into identity_api_keys (key_id, user_id, label, scopes, ip_allow_list, expires_at, revoked_at, created_at, sealed_secret)
@@ -103,7 +107,7 @@ export class PostgresIdentityStore implements IdentityStore {
     return row === undefined ? undefined : toApiKey(row);
   }
 
-  private async oneUser(query: string, parameters: (string | number)[]): Promise<User | undefined> {
+  private async oneUser(query: string, parameters: (string | number | string[])[]): Promise<User | undefined> {
     const rows = await this.sql.unsafe<Row[]>(query, parameters);
     const row = rows[0];
     return row === undefined ? undefined : toUser(row);

@@ -7,6 +7,7 @@ import { checkPasswordPolicy, normalisePassword, type PasswordRefusal } from '..
 import { anonymousActor, userActor, type CredentialContext } from './context.ts';
 import { accountExistsMessage, emailVerificationMessage, link, passwordChangedMessage, passwordResetMessage } from './messages.ts';
 import type { CredentialTokenPurpose } from './ports.ts';
+import type { AuditActor } from '../../app/ports.ts';
 import { cleanDeviceLabel, deviceHash, type SessionFlows } from './sessions.ts';
 import { issueToken, parseToken } from './tokens.ts';
 import { normaliseCountry } from '../domain/device.ts';
@@ -138,6 +139,22 @@ export class AccountFlows {
     const existing = await this.context.store.findPassword(user.id);
     await this.context.store.upsertPassword(user.id, passwordHash, nowMs, existing?.emailVerifiedAtMs ?? nowMs);
     await this.afterPasswordChange(user, undefined, 'password.reset');
+    return { kind: 'ok', userPublicId: user.publicId };
+  }
+
+  /**
+   * Sets the password of an account an operator created (or a demo account). The operator vouches
+   * for the address, so it counts as verified; existing sessions end as after any password change.
+   */
+  async provisionPassword(user: User, newPassword: string, actor: AuditActor): Promise<ResetPasswordResult> {
+    const policy = checkPasswordPolicy(newPassword, user.email);
+    if (!policy.ok) return { kind: 'password-refused', reason: policy.reason };
+    const nowMs = this.context.nowMs();
+    const existing = await this.context.store.findPassword(user.id);
+    await this.context.store.upsertPassword(user.id, await this.context.hasher.hash(policy.password), nowMs, existing?.emailVerifiedAtMs ?? nowMs);
+    await this.context.gate.clear(`account:${user.email}`);
+    await this.context.record(actor, 'password.provision', { kind: 'user', user }, {});
+    await this.sessions.revokeOthers(user, undefined, actor, 'password.provision');
     return { kind: 'ok', userPublicId: user.publicId };
   }
 

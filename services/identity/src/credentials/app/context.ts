@@ -74,6 +74,18 @@ export interface CredentialServiceDependencies {
   readonly random?: RandomSource;
   readonly lifetimes?: Partial<CredentialLifetimes>;
   readonly policies?: Partial<CredentialThrottlePolicies>;
+  /**
+   * What a password login from an unconfirmed device (without TOTP) needs: 'email' (default) sends
+   * a confirmation link and refuses until it is opened; 'notify' lets the login through, remembers
+   * the device and mails the owner about the new sign-in (demo installations, where nobody reads
+   * the outbox). With TOTP enabled the code confirms the device either way.
+   */
+  readonly newDeviceConfirmation?: 'email' | 'notify';
+  /**
+   * Told (and awaited) whenever sessions end by revocation: the OpenID Connect provider revokes the
+   * grants and single sign-on sessions that were opened with them.
+   */
+  readonly onSessionsRevoked?: (sessionIds: readonly string[]) => Promise<void>;
   /** Told when background work (notification e-mails, events) fails; never given a secret. */
   readonly onBackgroundError?: (task: string, error: unknown) => void;
 }
@@ -100,6 +112,8 @@ export class CredentialContext {
   readonly random: RandomSource;
   readonly lifetimes: CredentialLifetimes;
   readonly policies: CredentialThrottlePolicies;
+  readonly newDeviceConfirmation: 'email' | 'notify';
+  private readonly onSessionsRevoked: (sessionIds: readonly string[]) => Promise<void>;
   private readonly onBackgroundError: (task: string, error: unknown) => void;
   private readonly pending = new Set<Promise<void>>();
 
@@ -121,7 +135,14 @@ export class CredentialContext {
     for (const value of Object.values(this.lifetimes)) assert(Number.isSafeInteger(value) && value > 0, 'lifetimes are positive integers (ms)');
     this.policies = { ...credentialThrottlePoliciesDefault, ...dependencies.policies };
     for (const policy of Object.values(this.policies)) assertThrottlePolicy(policy);
+    this.newDeviceConfirmation = dependencies.newDeviceConfirmation ?? 'email';
+    this.onSessionsRevoked = dependencies.onSessionsRevoked ?? (() => Promise.resolve());
     this.onBackgroundError = dependencies.onBackgroundError ?? defaultBackgroundError;
+  }
+
+  /** After sessions were revoked: ends what other components opened with them. */
+  async sessionsRevoked(sessionIds: readonly string[]): Promise<void> {
+    if (sessionIds.length > 0) await this.onSessionsRevoked(sessionIds);
   }
 
   nowMs(): number {

@@ -44,6 +44,11 @@ export class CredentialService {
     return this.account.resetPassword(token, newPassword);
   }
 
+  /** An operator (or the demo seed) sets the password of an account; the address counts as verified. */
+  async provisionPassword(userId: number, password: string, actor: AuditActor): Promise<ResetPasswordResult> {
+    return this.account.provisionPassword(await this.context.users.getUser(userId), password, actor);
+  }
+
   async changePassword(userId: number, sessionId: string, currentPassword: string, newPassword: string): Promise<ChangePasswordResult> {
     return this.account.changePassword(await this.context.users.getUser(userId), sessionId, currentPassword, newPassword);
   }
@@ -101,6 +106,11 @@ export class CredentialService {
 
   authenticateSession(token: string, deviceFingerprint?: string): Promise<SessionCheck> {
     return this.sessions.authenticate(token, deviceFingerprint);
+  }
+
+  /** True while the session is live and the user's; marks it used (for access tokens that carry it). */
+  isSessionLive(userId: number, sessionId: string): Promise<boolean> {
+    return this.sessions.isLive(userId, sessionId);
   }
 
   listSessions(userId: number): Promise<SessionView[]> {

@@ -168,8 +168,10 @@ export class LoginFlows {
       await this.context.record(userActor(user), 'login.password_accepted', { kind: 'user', user }, { ip: input.ip, country, next: 'second-factor', deviceTrust: trust });
       return { kind: 'needs-second-factor', challengeToken: token, expiresAtMs };
     }
-    if (trust !== 'recognised') return this.requestDeviceConfirmation(user, input, tokenContext, trust, label, country);
-    const device = await this.sessions.rememberDevice(user, fingerprintHash, label, country, false);
+    const notifyOnly = this.context.newDeviceConfirmation === 'notify';
+    if (trust !== 'recognised' && !notifyOnly) return this.requestDeviceConfirmation(user, input, tokenContext, trust, label, country);
+    const device = await this.sessions.rememberDevice(user, fingerprintHash, label, country, notifyOnly);
+    if (trust !== 'recognised') await this.announceNewDevice(user, device, input.ip, country);
     return { kind: 'ok', session: await this.complete(user, device, input.ip, country, ['password'], input.bindSessionToDevice === true) };
   }
 

@@ -110,7 +110,7 @@ export class SecondFactorFlows {
 
   async regenerateRecoveryCodes(user: User, sessionId: string): Promise<readonly string[]> {
     await this.requireStepUp(user.id, sessionId);
-    if (!(await this.hasTotp(user.id))) throw new ServiceError('AUTH_FORBIDDEN', { reason: 'two-factor authentication is not enabled' });
+    if (!(await this.hasTotp(user.id))) throw new ServiceError('AUTH_SECOND_FACTOR_REQUIRED', { reason: 'two-factor authentication is not enabled' });
     const codes = await this.replaceRecoveryCodes(user);
     await this.context.record(userActor(user), 'recovery_code.generate', { kind: 'user', user }, { sessionId, count: codes.length });
     return codes;
@@ -137,12 +137,12 @@ export class SecondFactorFlows {
     return { kind: 'ok', validUntilMs: nowMs + this.context.lifetimes.stepUpMs };
   }
 
-  /** Throws AUTH_FORBIDDEN unless the session stepped up within the step-up lifetime. */
+  /** Throws AUTH_STEP_UP_REQUIRED unless the session stepped up within the step-up lifetime. */
   async requireStepUp(userId: number, sessionId: string): Promise<void> {
     const session = await this.sessions.liveSession(userId, sessionId);
     const nowMs = this.context.nowMs();
     if (session.stepUpAtMs === null || nowMs - session.stepUpAtMs >= this.context.lifetimes.stepUpMs) {
-      throw new ServiceError('AUTH_FORBIDDEN', { reason: 'step-up required', stepUpRequired: true });
+      throw new ServiceError('AUTH_STEP_UP_REQUIRED', { reason: 'step-up required', stepUpRequired: true });
     }
   }
 

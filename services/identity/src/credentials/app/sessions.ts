@@ -131,7 +131,7 @@ export class SessionFlows {
     if (tokenHash === undefined) return { kind: 'invalid' };
     const session = await this.context.store.findSessionByTokenHash(tokenHash);
     const nowMs = this.context.nowMs();
-    if (session === undefined || !this.isLive(session, nowMs)) return { kind: 'invalid' };
+    if (session === undefined || !this.isLiveAt(session, nowMs)) return { kind: 'invalid' };
     if (session.boundDeviceHash !== null) {
       const presented = deviceFingerprint === undefined ? undefined : deviceHash(deviceFingerprint);
       if (presented === undefined || !presented.equals(session.boundDeviceHash)) {
@@ -146,22 +146,35 @@ export class SessionFlows {
   /** The live session with this id belonging to this user, or a refusal. */
   async liveSession(userId: number, sessionId: string): Promise<Session> {
     const session = await this.context.store.findSession(sessionId);
-    if (session === undefined || session.userId !== userId || !this.isLive(session, this.context.nowMs())) {
+    if (session === undefined || session.userId !== userId || !this.isLiveAt(session, this.context.nowMs())) {
       throw new ServiceError('AUTH_REQUIRED', { reason: 'the session is unknown, revoked or expired' });
     }
     return session;
   }
 
+  /**
+   * Whether the session is live and belongs to the user; a live one is marked as used (at most
+   * once a minute), so a person active through access tokens does not hit the idle timeout.
+   */
+  async isLive(userId: number, sessionId: string): Promise<boolean> {
+    const session = await this.context.store.findSession(sessionId);
+    const nowMs = this.context.nowMs();
+    if (session === undefined || session.userId !== userId || !this.isLiveAt(session, nowMs)) return false;
+    if (nowMs - session.lastSeenAtMs >= sessionTouchIntervalMs) await this.context.store.touchSession(sessionId, nowMs);
+    return true;
+  }
+
   async list(userId: number): Promise<SessionView[]> {
     const sessions = await this.context.store.listSessions(userId, this.context.nowMs(), sessionsListedMax);
-    return sessions.filter((session) => this.isLive(session, this.context.nowMs())).map(toSessionView);
+    return sessions.filter((session) => this.isLiveAt(session, this.context.nowMs())).map(toSessionView);
   }
 
   async revoke(userId: number, sessionId: string, actor: AuditActor): Promise<void> {
     const existing = await this.context.store.findSession(sessionId);
-    if (existing === undefined || existing.userId !== userId) throw new ServiceError('AUTH_FORBIDDEN', { reason: 'unknown session' });
+    if (existing === undefined || existing.userId !== userId) throw new ServiceError('AUTH_SESSION_UNKNOWN');
     if (existing.revokedAtMs !== null) return;
     await this.context.store.revokeSession(sessionId, this.context.nowMs());
+    await this.context.sessionsRevoked([sessionId]);
     const user = await this.context.users.getUser(userId);
     await this.context.record(actor, 'session.revoke', { kind: 'user', user }, { sessionId });
     await this.context.publish('session.revoked', user, { sessionId });
@@ -171,6 +184,7 @@ export class SessionFlows {
   async revokeOthers(user: User, keepSessionId: string | undefined, actor: AuditActor, reason: string): Promise<number> {
     const filter = keepSessionId === undefined ? undefined : { exceptSessionId: keepSessionId };
     const revoked = await this.context.store.revokeUserSessions(user.id, this.context.nowMs(), filter);
+    await this.context.sessionsRevoked(revoked);
     if (revoked.length > 0) await this.context.record(actor, 'session.revoke', { kind: 'user', user }, { sessionIds: revoked, reason });
     return revoked.length;
   }
@@ -182,18 +196,20 @@ export class SessionFlows {
   /** Forgets a device: its sessions end and its next login needs confirmation again. */
   async forgetDevice(userId: number, deviceId: string, actor: AuditActor): Promise<void> {
     const device = await this.context.store.deleteDevice(userId, deviceId);
-    if (device === undefined) throw new ServiceError('AUTH_FORBIDDEN', { reason: 'unknown device' });
+    if (device === undefined) throw new ServiceError('AUTH_DEVICE_UNKNOWN');
     const revoked = await this.context.store.revokeUserSessions(userId, this.context.nowMs(), { deviceId });
+    await this.context.sessionsRevoked(revoked);
     const user = await this.context.users.getUser(userId);
     await this.context.record(actor, 'device.forget', { kind: 'user', user }, { deviceId, sessionIds: revoked });
   }
 
-  isLive(session: Session, nowMs: number): boolean {
+  isLiveAt(session: Session, nowMs: number): boolean {
     return session.revokedAtMs === null && nowMs < session.expiresAtMs && nowMs - session.lastSeenAtMs < this.context.lifetimes.sessionIdleMs;
   }
 
   private async revokeForMismatch(session: Session, nowMs: number): Promise<void> {
     await this.context.store.revokeSession(session.sessionId, nowMs);
+    await this.context.sessionsRevoked([session.sessionId]);
     const user = await this.context.users.getUser(session.userId);
     await this.context.record(userActor(user), 'session.device_mismatch', { kind: 'user', user }, { sessionId: session.sessionId, deviceId: session.deviceId });
     await this.context.publish('session.device_mismatch', user, { sessionId: session.sessionId });
