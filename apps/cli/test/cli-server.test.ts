@@ -82,7 +82,7 @@ test('fund files a four-eyes request; approve by the second operator credits onc
   const actions = audit.entries.filter((entry) => entry.details['approvalId'] === request.approvalId)
     .map((entry) => entry.action).reverse();
   assert.deepEqual(actions, ['ledger.transfer.requested', 'ledger.transfer.approved', 'ledger.transfer.executed']);
-  const unknownAsset = await installation.cli('fund', '--user', 'erin@example.com', '--asset', 'XAU', '--amount', '1');
+  const unknownAsset = await installation.cli('fund', '--user', 'erin@example.com', '--asset', 'NOPE', '--amount', '1');
   assert.equal(unknownAsset.code, 1);
   assert.match(unknownAsset.stderr, /ASSET_UNKNOWN/);
   const unreachable = await installation.cli('fund', '--user', 'erin@example.com', '--asset', 'TRY', '--amount', '1',

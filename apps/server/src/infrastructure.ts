@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import type { Clock } from '@parite/kernel';
+import { fxStreamSubjects } from '@parite/fx';
 import {
   FileJournal, FileSnapshotStore, NatsJournal, PostgresJournal, PostgresSnapshotStore, ensureJournalSchema,
   type Journal, type SnapshotStore,
@@ -49,6 +50,14 @@ export async function openCache(config: PlatformConfig, clock: Clock, logger: Lo
 
 export const eventStreamName = 'PARITE_EVENTS';
 export const eventSubjectPrefix = 'parite.exchange';
+
+export const fxEventStreamName = 'PARITE_FX';
+
+/** The FX rate cycles and alerts (NATS JetStream): their own stream, retention and consumers. */
+export async function openFxBus(natsUrl: string): Promise<EventBus> {
+  return NatsEventBus.connect({ url: natsUrl, streamName: fxEventStreamName, streamSubjects: [...fxStreamSubjects],
+    connectionName: 'parite-fx' });
+}
 
 /** The bus events leave the process through (NATS JetStream); in-process consumers follow the engine. */
 export async function openBus(natsUrl: string): Promise<EventBus> {

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const platform = await startPlatform(config, options);
   console.log(`Parite is ready on ${platform.url}  (GET /readyz, GET /openapi.json, WebSocket /ws)`);
   if (platform.demo !== undefined) {
-    console.log(`Demo data loaded${options.marketMaker === false ? "" : ", demo market maker running"}. Demo API keys: ${config.dataDirectory}/${demoCredentialsFileName}`);
+    console.log(`Demo data loaded${options.marketMaker === false ? '' : ', demo market maker running'}. ` +
+      `Demo users' passwords and API keys: ${config.dataDirectory}/${demoCredentialsFileName}; ` +
+      `sign in through the OpenID Connect provider at ${platform.url}/oidc (discovery: /oidc/.well-known/openid-configuration)`);
   }
   let stopping = false;
   const stop = async (signal: string) => {

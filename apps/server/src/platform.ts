@@ -7,10 +7,7 @@ import { assert, systemClock, type Clock } from '@parite/kernel';
 import { ApprovalService, PostgresApprovalStore, approvalsPlugin } from '@parite/approvals';
 import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi } from '@parite/exchange';
 import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
-import {
-  ApiKeyAuthenticator, IdentityService, MemoryReplayGuard, PostgresIdentityStore, identityPlugin,
-  type ReplayGuard,
-} from '@parite/identity';
+import type { IdentityService } from '@parite/identity';
 import {
   MarketDataService, WebSocketHub, attachWebSocketHub, marketDataPlugin, type WebSocketHubOptions,
 } from '@parite/market-data';
@@ -24,10 +21,16 @@ import { EventPublisher } from './event-publisher.ts';
 import { healthPlugin } from './health-plugin.ts';
 import { openEngineRole } from './engine-role.ts';
 import { migrationModules } from './migration-modules.ts';
-import { openBus, openCache, openJournal, type JournalSetup } from './infrastructure.ts';
+import { startFx } from './fx-composition.ts';
+import { openBus, openCache, openFxBus, openJournal, type JournalSetup } from './infrastructure.ts';
 import { DemoMarketMaker } from './demo/market-maker.ts';
 import { seedCatalogue, seedDemo, waitForCatalogue, type DemoActors } from './seed.ts';
 import { registerPrivateStreams } from './websocket-private.ts';
+import {
+  openIdentityAccess, registerIdentityRoutes, seedDemoPasswords, type DemoLogin, type IdentityAccess,
+} from './identity-composition.ts';
+import { demoCredentialsFileName } from './seed.ts';
+import { join } from 'node:path';
 
 export interface PlatformOptions {
   clock?: Clock;
@@ -36,7 +39,9 @@ export interface PlatformOptions {
   marketMaker?: boolean;
   onFatal?: (error: unknown) => void;
   /** Rate limits of the HTTP API (false disables them, e.g. for benchmarks against one user). */
-  rateLimit?: false | { requestsPerIpMax?: number; requestsPerPrincipalMax?: number; windowMs?: number };
+  rateLimit?: false | { requestsPerIpMax?: number; requestsPerPrincipalMax?: number; requestsPerApiKeyMax?: number; windowMs?: number };
+  /** Where identity settings (PARITE_OIDC_*, PARITE_SMTP_*, ...) are read; default process.env. */
+  environment?: Readonly<Record<string, string | undefined>>;
   /** WebSocket hub limits (defaults suit trading bots; see tradingHubOptions). */
   webSocket?: WebSocketHubOptions;
   /** Takes a snapshot after this many journalled commands (default 100,000). */
@@ -55,6 +60,10 @@ export interface RunningPlatform {
   engine: ExchangeEngineApi;
   /** Set when this process runs the api service. */
   identity: IdentityService | undefined;
+  /** Set when this process runs the api service: credentials, the OIDC provider, authenticators. */
+  identityAccess: IdentityAccess | undefined;
+  /** Demo mode: the demo users' e-mail addresses and passwords (also in demo-credentials.json). */
+  demoLogins: DemoLogin[];
   database: Database;
   /** Set when this process runs the projections service. */
   projector: Projector | undefined;
@@ -77,10 +86,6 @@ const unthrottledHubOptions: WebSocketHubOptions = {
 
 /** Depth deltas at most every 50 ms per market: one diff per interval instead of per group commit. */
 export const depthPublishIntervalMs = 50;
-
-function cacheReplayGuard(cache: Cache): ReplayGuard {
-  return { firstSeen: (key, ttlMs) => cache.setIfAbsent(`replay:${key}`, '1', ttlMs) };
-}
 
 function cacheRateLimiter(cache: Cache): RateLimiter {
   return { hit: async (key, limit, windowMs) => (await cache.incrementWithTtl(`rate:${key}`, windowMs)) <= limit };
@@ -138,10 +143,12 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     });
     if (role.local !== undefined) await seedCatalogue(role.local);
 
-    const access = runsApi ? openAccess(config, database, audit, cache, clock) : undefined;
+    const access = runsApi ? await openAccess(config, database, audit, cache, clock, logger, options) : undefined;
+    if (access !== undefined) closers.push(() => access.identityAccess.close());
+    const limiter = options.rateLimit === false ? undefined : cacheRateLimiter(cache);
     const app = createHttpApp({
-      logger: false, authenticator: access?.authenticator ?? anonymousAuthenticator, openApi: { title: 'Parite API', version: '0.1.0' },
-      rateLimit: options.rateLimit === false ? false : { ...options.rateLimit, limiter: cacheRateLimiter(cache) },
+      logger: false, authenticator: access?.identityAccess.authenticator ?? anonymousAuthenticator, openApi: { title: 'Parite API', version: '0.1.0' },
+      rateLimit: limiter === undefined ? false : { ...options.rateLimit, limiter },
     });
     await app.register(healthPlugin, { engine, projections: () => {
       if (projector === undefined) return 'ok';
@@ -150,7 +157,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       return status.queuedCommands > 0 || status.catchUpNeeded ? 'catching-up' : 'ok';
     } });
     const api = access === undefined ? undefined
-      : await registerApi(app, { ...access, options, clock, engine, database, audit, marketData });
+      : await registerApi(app, { ...access, config, cache, logger, options, clock, engine, database, audit, marketData, limiter });
+    if (api !== undefined) closers.push(() => api.close());
     await app.ready();
     if (api !== undefined) {
       attachWebSocketHub(app.server, api.hub);
@@ -163,9 +171,12 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     });
 
     let demo: DemoActors | undefined;
-    if (config.demo && api !== undefined) {
+    let demoLogins: DemoLogin[] = [];
+    if (config.demo && api !== undefined && access !== undefined) {
       await waitForCatalogue(engine);
       demo = await seedDemo(engine, api.identity, config.dataDirectory);
+      demoLogins = await seedDemoPasswords(access.identityAccess, join(config.dataDirectory, demoCredentialsFileName),
+        demo.credentials.map((credential) => credential.email));
       if (options.marketMaker ?? true) {
         const maker = new DemoMarketMaker(engine, { makerOwnerId: demo.marketMakerId, takerOwnerId: demo.takerId,
           levelsPerSide: 10, intervalMs: 1_000, seed: 42 });
@@ -174,7 +185,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       }
     }
     const address = await app.listen({ port: config.port, host: config.host });
-    return { app, engine, identity: api?.identity, database, projector, demo, url: address, close };
+    return { app, engine, identity: api?.identity, identityAccess: access?.identityAccess, demoLogins, database, projector, demo,
+      url: address, close };
   } catch (error) {
     await close();
     throw error;
@@ -183,34 +195,42 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
 
 interface Access {
   identity: IdentityService;
-  authenticator: ApiKeyAuthenticator;
+  identityAccess: IdentityAccess;
 }
 
-function openAccess(config: PlatformConfig, database: Database, audit: PlatformAuditRecorder, cache: Cache, clock: Clock): Access {
-  const identity = new IdentityService({ store: new PostgresIdentityStore(database.sql), audit,
-    masterKey: Buffer.from(config.masterKeyHex, 'hex'), clock });
-  // Redis shares seen signatures across instances. In one process, identity's own guard is used:
-  // when full it refuses requests instead of forgetting a signature still inside its window.
-  const replayGuard = config.redisUrl === undefined ? new MemoryReplayGuard(clock) : cacheReplayGuard(cache);
-  return { identity, authenticator: new ApiKeyAuthenticator({ keys: identity, replayGuard, clock }) };
+/** Identity and access (see identity-composition.ts): users, keys, credentials, the OIDC provider. */
+async function openAccess(config: PlatformConfig, database: Database, audit: PlatformAuditRecorder, cache: Cache, clock: Clock,
+  logger: Logger, options: PlatformOptions): Promise<Access> {
+  const identityAccess = await openIdentityAccess({ config, database, audit, cache, clock, logger,
+    environment: options.environment ?? process.env });
+  return { identity: identityAccess.identity, identityAccess };
 }
 
 interface ApiDependencies extends Access {
+  config: PlatformConfig;
+  cache: Cache;
+  logger: Logger;
   options: PlatformOptions;
   clock: Clock;
   engine: ExchangeEngineApi;
   database: Database;
   audit: PlatformAuditRecorder;
   marketData: MarketDataService | undefined;
+  limiter: RateLimiter | undefined;
 }
 
-/** The api service: identity, trading, administration, market data and history over REST and WebSocket. */
-async function registerApi(app: HttpApp, dependencies: ApiDependencies): Promise<{ identity: IdentityService; hub: WebSocketHub }> {
-  const { identity, authenticator, options, engine, database, audit, marketData, clock } = dependencies;
+/**
+ * The api service: identity, trading, administration, market data, history and FX over REST and
+ * WebSocket. The FX rate engine runs here too (see fx-composition.ts).
+ */
+async function registerApi(app: HttpApp, dependencies: ApiDependencies):
+  Promise<{ identity: IdentityService; hub: WebSocketHub; close(): Promise<void> }> {
+  const { identity, identityAccess, options, engine, database, audit, marketData, clock, limiter, config, cache, logger } =
+    dependencies;
   assert(marketData !== undefined, 'the api service runs market data');
   const approvals = new ApprovalService({ store: new PostgresApprovalStore(database.sql), audit, clock });
   const trading = new TradingService(engine);
-  await app.register(identityPlugin, { service: identity });
+  await registerIdentityRoutes(app, identityAccess, { approvals, limiter });
   await app.register(tradingPlugin, { trading });
   const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);
   await app.register(adminPlugin, { engine, audit, userExists, approvals });
@@ -219,6 +239,17 @@ async function registerApi(app: HttpApp, dependencies: ApiDependencies): Promise
   await app.register(projectionsPlugin, { sql: database.sql, engine });
   const hub = new WebSocketHub(marketData, {
     ...tradingHubOptions, ...(options.rateLimit === false ? unthrottledHubOptions : {}), ...options.webSocket });
-  registerPrivateStreams(hub, { engine, trading, authenticator, identity });
-  return { identity, hub };
+  registerPrivateStreams(hub, { engine, trading, authenticator: identityAccess.apiKeys, identity });
+  const fxBus = config.natsUrl === undefined ? undefined : await openFxBus(config.natsUrl);
+  try {
+    const fx = await startFx({ config, database: database.sql, cache, bus: fxBus, audit, approvals, clock, logger, app, engine,
+      environment: options.environment ?? process.env });
+    return { identity, hub, close: async () => {
+      await fx.close();
+      await fxBus?.close();
+    } };
+  } catch (error) {
+    await fxBus?.close();
+    throw error;
+  }
 }

@@ -32,6 +32,14 @@ export const errorCatalogue = {
   AUTH_TIMESTAMP_OUT_OF_WINDOW: { httpStatus: 401, message: 'The request timestamp is outside the receive window.' },
   AUTH_REPLAYED_REQUEST: { httpStatus: 401, message: 'This signed request was already received.' },
   AUTH_FORBIDDEN: { httpStatus: 403, message: 'The principal lacks the permission for this action.' },
+  // Identity and access (interactive sign-in, bearer tokens, step-up).
+  AUTH_INVALID_ACCESS_TOKEN: { httpStatus: 401, message: 'The access token is invalid, expired or its session has ended.' },
+  AUTH_SESSION_REQUIRED: { httpStatus: 403, message: 'This action needs an interactive sign-in on the platform\'s own application, not an API key or a partner application.' },
+  AUTH_STEP_UP_REQUIRED: { httpStatus: 403, message: 'Confirm it is you (second factor) before this action, then retry.' },
+  AUTH_SECOND_FACTOR_REQUIRED: { httpStatus: 403, message: 'Enable two-factor authentication before this action.' },
+  AUTH_CODE_INVALID: { httpStatus: 400, message: 'The code or the password is not correct.' },
+  AUTH_SESSION_UNKNOWN: { httpStatus: 404, message: 'The session does not exist or is not yours.' },
+  AUTH_DEVICE_UNKNOWN: { httpStatus: 404, message: 'The device does not exist or is not yours.' },
   // Markets and assets
   MARKET_UNKNOWN: { httpStatus: 404, message: 'The market does not exist.' },
   MARKET_HALTED: { httpStatus: 409, message: 'The market is halted.' },
@@ -95,6 +103,29 @@ export const errorCatalogue = {
   SERVICE_OVERLOADED: { httpStatus: 503, message: 'The service is overloaded; retry shortly.' },
   SERVICE_UNAVAILABLE: { httpStatus: 503, message: 'A dependency is unavailable; retry shortly.' },
   INTERNAL_ERROR: { httpStatus: 500, message: 'An internal error occurred; it has been logged.' },
+  // Customer FX conversions (quotes, last look, daily limits; the conversion command in the exchange core)
+  FX_PAIR_UNKNOWN: { httpStatus: 404, message: 'The currency pair is not offered for conversion.' },
+  FX_RATE_UNAVAILABLE: { httpStatus: 503, message: 'There is no current rate for this pair; retry shortly.' },
+  FX_CONVERSION_RATE_INVALID: { httpStatus: 400, message: 'The conversion rate must be a positive integer at the FX rate scale.' },
+  FX_CONVERSION_AMOUNT_MISMATCH: { httpStatus: 400, message: 'The counter amount does not follow from the base amount and the rate.' },
+  FX_QUOTE_CURRENCY_INVALID: { httpStatus: 400, message: 'The amount currency is neither currency of the pair.' },
+  FX_QUOTE_AMOUNT_TOO_SMALL: { httpStatus: 400, message: 'The amount converts to nothing at this rate; ask for more.' },
+  FX_QUOTE_UNKNOWN: { httpStatus: 404, message: 'The quote does not exist or is not yours.' },
+  FX_QUOTE_EXPIRED: { httpStatus: 410, message: 'The quote has expired; request a new one.' },
+  FX_QUOTE_ALREADY_ACCEPTED: { httpStatus: 409, message: 'The quote was already accepted; a quote is dealt at most once.' },
+  FX_QUOTE_TERMS_MISMATCH: { httpStatus: 409, message: 'The terms sent with the acceptance differ from the quote.' },
+  FX_QUOTE_RATE_MOVED: { httpStatus: 409, message: 'The rate moved beyond the last-look tolerance since the quote; request a new one.' },
+  FX_QUOTE_LIMIT_EXCEEDED: { httpStatus: 409, message: 'The conversion would exceed your daily conversion limit.' },
+  // FX rate engine: rates, sources, margins, overrides, holidays, history
+  FX_SOURCE_UNKNOWN: { httpStatus: 404, message: 'The rate source is not configured.' },
+  FX_SEGMENT_UNKNOWN: { httpStatus: 400, message: 'The customer segment is not configured.' },
+  FX_TIER_UNKNOWN: { httpStatus: 400, message: 'The amount tier is not configured.' },
+  FX_SETTINGS_INVALID: { httpStatus: 400, message: 'The FX settings change is invalid; see details.problems.' },
+  FX_OVERRIDE_INVALID: { httpStatus: 400, message: 'The rate override is invalid (margins, mid outside the sane range, or expiry over 24 h).' },
+  FX_OVERRIDE_NOT_FOUND: { httpStatus: 404, message: 'No rate override is in force for this pair.' },
+  FX_HOLIDAY_EXISTS: { httpStatus: 409, message: 'The holiday calendar already has an entry on this date.' },
+  FX_HOLIDAY_NOT_FOUND: { httpStatus: 404, message: 'The holiday calendar has no entry on this date.' },
+  FX_RATE_NOT_FOUND: { httpStatus: 404, message: 'No rate was in force for this pair, segment and tier at that time.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
