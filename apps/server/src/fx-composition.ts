@@ -13,6 +13,9 @@
 //   PARITE_FX_INSTANCE    instance name in cycle ids, default fx
 //   PARITE_FX_HISTORY     true|false, default true: this process writes the rate history from the bus
 //
+// Only a process with at least one source composes cycles; the others serve the rate board, quotes
+// and admin routes from the shared cache and PostgreSQL.
+//
 // A NATS stream given as `bus` must store `parite.fx.>` (fxStreamSubjects).
 
 import { randomBytes } from 'node:crypto';
@@ -152,7 +155,10 @@ export async function startFx(dependencies: FxDependencies): Promise<RunningFx> 
   const ownBus = dependencies.bus === undefined ? new MemoryEventBus() : undefined;
   const runtime = createFxRuntime({ sql: dependencies.database, cache: dependencies.cache, bus: dependencies.bus ?? ownBus!,
     clock, logger, baseSettings: settings, providers, cycleIntervalMs,
-    instanceName: environment['PARITE_FX_INSTANCE'] ?? 'fx', consumeHistory: flag(environment, 'PARITE_FX_HISTORY', true) });
+    instanceName: environment['PARITE_FX_INSTANCE'] ?? 'fx', consumeHistory: flag(environment, 'PARITE_FX_HISTORY', true),
+    // A process without sources (another api instance) serves rates and quotes but composes nothing:
+    // empty cycles from it would overwrite the rates the process with the sources composes.
+    composesCycles: providers.length > 0 });
   await runtime.start();
   const quotes = new QuoteService({ store: new PostgresQuoteStore(dependencies.database), engine: dependencies.engine,
     rates: runtime.currentRates, segments: fixedCustomerSegment('retail'), audit: dependencies.audit, clock,

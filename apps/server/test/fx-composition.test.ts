@@ -93,3 +93,26 @@ test('PARITE_FX_FIX is parsed strictly', () => {
     assert.throws(() => parseFixEndpoints(bad), /PARITE_FX_FIX/, bad);
   }
 });
+
+test('a second instance without rate sources serves the same board but composes nothing', async () => {
+  const secondApp = createHttpApp({ authenticator: anonymousAuthenticator, openApi: { title: 'fx', version: '0' }, rateLimit: false });
+  const audit = new MemoryAuditRecorder();
+  const approvals = new ApprovalService({ store: new PostgresApprovalStore(database.sql), audit, clock: systemClock });
+  const second = await startFx({ config: { demo: true }, database: database.sql, cache: new MemoryCache({ clock: systemClock }),
+    bus: undefined, audit, approvals, clock: systemClock, logger: createSilentLogger(), app: secondApp, engine,
+    environment: { PARITE_FX_CYCLE_MS: '100', PARITE_FX_SIMULATED: 'false', PARITE_FX_HISTORY: 'false', PARITE_FX_INSTANCE: 'second' } });
+  try {
+    await secondApp.ready();
+    // Its own cache is empty, so the board comes from the history the first instance wrote.
+    const response = await secondApp.inject({ method: 'GET', url: '/v1/fx/rates?segment=retail&tier=T1' });
+    assert.equal(response.statusCode, 200);
+    const body = response.json<RatesBody>();
+    assert.ok(body.rates.some((rate) => rate.pair === 'USD-TRY'), JSON.stringify(body).slice(0, 200));
+    // Setup time, not a timing assertion: several of its cycle periods pass without a cycle.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(second.service.status().lastCycle, undefined, 'no empty cycle was composed or published');
+  } finally {
+    await second.close();
+    await secondApp.close();
+  }
+});

@@ -26,6 +26,8 @@ export interface FxRuntimeOptions {
   readonly providers: readonly RateProvider[];
   readonly instanceName?: string;
   readonly cycleIntervalMs?: number;
+  /** See FxServiceOptions.composesCycles (default true). */
+  readonly composesCycles?: boolean;
   /** Run the consumer that writes the rate history from the bus (default true; one per installation suffices). */
   readonly consumeHistory?: boolean;
   readonly tickRecorder?: FxServiceOptions['tickRecorder'];
@@ -54,7 +56,7 @@ export function createFxRuntime(options: FxRuntimeOptions): FxRuntime {
     tickStore: new PostgresRawTickStore(options.sql), history, rateCache: writer,
     publisher: new BusRateCyclePublisher(options.bus), providers: options.providers, clock: options.clock,
     logger: options.logger, instanceName: options.instanceName, cycleIntervalMs: options.cycleIntervalMs,
-    tickRecorder: options.tickRecorder,
+    composesCycles: options.composesCycles, tickRecorder: options.tickRecorder,
   });
   const reader = new FxRateReader({ cache: options.cache, history, clock: options.clock,
     readTimeoutMs: options.cacheReadTimeoutMs, lookbackMs: () => service.settings.rateValidityMs });

@@ -47,6 +47,11 @@ export interface FxServiceOptions {
   /** Names this instance; the start instant is appended so cycle ids never repeat across restarts. */
   readonly instanceName?: string;
   readonly cycleIntervalMs?: number;
+  /**
+   * False in a process with no rate source: it serves reads and admin changes but composes nothing,
+   * so it never publishes empty cycles over the rates another process composes. Default true.
+   */
+  readonly composesCycles?: boolean;
   readonly tickRecorder?: { batchMax?: number; bufferedMax?: number; flushIntervalMs?: number };
 }
 
@@ -132,9 +137,9 @@ export class FxService {
     this.running = true;
     this.recorder.start();
     for (const provider of this.options.providers) await provider.start(this.acceptTick);
-    this.scheduleCycle(nowMs + this.cycleIntervalMs);
+    if (this.options.composesCycles !== false) this.scheduleCycle(nowMs + this.cycleIntervalMs);
     this.options.logger.info({ engineId: this.engineId, providers: this.options.providers.map((each) => each.sourceId),
-      cycleIntervalMs: this.cycleIntervalMs }, 'fx service started');
+      cycleIntervalMs: this.cycleIntervalMs, composesCycles: this.options.composesCycles !== false }, 'fx service started');
   }
 
   /** Providers first (no tick after), then the scheduler (the cycle in flight finishes), then the recorder's flush. */
