@@ -59,8 +59,8 @@ function currency(index: number): string {
   return `C${String(index).padStart(2, '0')}`;
 }
 
-/** 40 Cnn/USD pairs and USD/TRY quoted; Cnn/TRY crossed for the first nine: 50 pairs. */
-function benchSettings(): FxEngineSettings {
+/** 40 Cnn/USD pairs and USD/TRY quoted; Cnn/TRY crossed for the first nine: 50 pairs. Shared with bench/fx.ts. */
+export function benchSettings(): FxEngineSettings {
   const defaults = defaultFxEngineSettings();
   const quoted: PairSettings[] = [quotedPair('USD/TRY', 4, '5', '500')];
   for (let index = 0; index < quotedCount; index++) quoted.push(quotedPair(`${currency(index)}/USD`, 5, '0.1', '10'));
@@ -73,15 +73,27 @@ function benchSettings(): FxEngineSettings {
     sources: sourceIds.map((sourceId, index) => sourceFor(sourceId, index < 2 ? 1 : 2, symbols, 3_000)) };
 }
 
-/** Seeded ticks: a random walk per pair, three sources, 1 % zero / x10 / crossed fat fingers. */
-function generateTicks(settings: FxEngineSettings, seed: number, count: number, ticksPerMs: number): ProviderTick[] {
-  const prng = new Prng(seed);
-  const pairs = settings.pairs.filter((pair) => pair.crossLegs === undefined).map((pair) => pair.pair);
-  const mids = pairs.map((pair) => (pair === 'USD/TRY' ? 4_000_000_000 : prng.nextIntegerInclusive(50_000_000, 200_000_000)));
-  const ticks: ProviderTick[] = new Array<ProviderTick>(count);
-  for (let index = 0; index < count; index++) {
-    const pairIndex = prng.nextIntegerInclusive(0, pairs.length - 1);
-    const mid = (mids[pairIndex] = mids[pairIndex]! + prng.nextIntegerInclusive(-2, 2) * Math.floor(mids[pairIndex]! / 100_000));
+/** How a tick names itself (the source reference); the default is `<source>:<tick number>`. */
+export type TickReference = (sourceId: string, tickNumber: number, pair: string) => string;
+
+/** Seeded ticks: a random walk per quoted pair, three sources in turn, 1 % zero / x10 / crossed fat fingers. */
+export class TickGenerator {
+  private readonly prng: Prng;
+  private readonly pairs: string[];
+  private readonly mids: number[];
+  private count = 0;
+
+  constructor(settings: FxEngineSettings, seed: number,
+    private readonly reference: TickReference = (sourceId, tickNumber) => `${sourceId}:${tickNumber}`) {
+    this.prng = new Prng(seed);
+    this.pairs = settings.pairs.filter((pair) => pair.crossLegs === undefined).map((pair) => pair.pair);
+    this.mids = this.pairs.map((pair) => (pair === 'USD/TRY' ? 4_000_000_000 : this.prng.nextIntegerInclusive(50_000_000, 200_000_000)));
+  }
+
+  next(atMs: number): ProviderTick {
+    const { prng } = this;
+    const index = prng.nextIntegerInclusive(0, this.pairs.length - 1);
+    const mid = (this.mids[index] = this.mids[index]! + prng.nextIntegerInclusive(-2, 2) * Math.floor(this.mids[index]! / 100_000));
     const half = Math.floor(mid / 20_000) + prng.nextIntegerInclusive(0, 1_000);
     let bidUnits = mid - half;
     let askUnits = mid + half;
@@ -89,11 +101,18 @@ function generateTicks(settings: FxEngineSettings, seed: number, count: number, 
     if (roll === 0) bidUnits = 0;
     else if (roll === 1) [bidUnits, askUnits] = [bidUnits * 10, askUnits * 10];
     else if (roll === 2) [bidUnits, askUnits] = [askUnits, bidUnits];
-    const sourceId = sourceIds[index % sourceIds.length]!;
-    const atMs = startMs + Math.floor(index / ticksPerMs);
-    ticks[index] = { sourceId, pair: pairs[pairIndex]!, bidUnits, askUnits, sourceTimeMs: atMs, receiveTimeMs: atMs,
-      sourceReference: `${sourceId}:${index}` };
+    const sourceId = sourceIds[this.count % sourceIds.length]!;
+    const pair = this.pairs[index]!;
+    const tickNumber = this.count++;
+    return { sourceId, pair, bidUnits, askUnits, sourceTimeMs: atMs, receiveTimeMs: atMs,
+      sourceReference: this.reference(sourceId, tickNumber, pair) };
   }
+}
+
+function generateTicks(settings: FxEngineSettings, seed: number, count: number, ticksPerMs: number): ProviderTick[] {
+  const generator = new TickGenerator(settings, seed);
+  const ticks: ProviderTick[] = new Array<ProviderTick>(count);
+  for (let index = 0; index < count; index++) ticks[index] = generator.next(startMs + Math.floor(index / ticksPerMs));
   return ticks;
 }
 

@@ -5,7 +5,8 @@
 // with a durable file journal (group-committed fdatasync). Each pair is one quote insert, one
 // last-look read, one claim transaction (quote row + daily usage upsert), one journalled fx.convert
 // and one completion update.
-// Authentication is a header stub: this measures the FX path, not request signatures (see e2e).
+// Callers are identified by a fixed-principal authenticator on purpose: this measures the FX path;
+// request signatures are measured by bench/identity.ts and bench/e2e.ts.
 // Prints one JSON line: {"bench":"fx-quote","quoteAcceptPerSec":…,"p50Ms":…,"p99Ms":…,…}
 
 import { randomBytes } from 'node:crypto';

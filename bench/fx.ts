@@ -12,18 +12,18 @@
 // Benchmarks are not tests: nothing is asserted.
 
 import { performance } from 'node:perf_hooks';
+import { benchSettings, TickGenerator } from './fx-core.ts';
 import { runFxQuoteBench } from './fx-quote.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Prng, systemClock, type Clock } from '@parite/kernel';
+import { systemClock, type Clock } from '@parite/kernel';
 import {
   createSilentLogger, createTestDatabase, MemoryCache, MemoryEventBus, RedisCache, runMigrations, startTestPostgres, type Cache,
   type Sql,
 } from '@parite/platform';
 import {
-  BusRateCyclePublisher, CacheRateWriter, crossedPair, defaultFxEngineSettings, FxService, fxMigrations,
-  PostgresFxSettingsStore, PostgresRateHistoryStore, PostgresRawTickStore, quotedPair, sourceFor,
-  type FxEngineSettings, type PairSettings, type ProviderTick, type RateCachePort, type RateCycle,
+  BusRateCyclePublisher, CacheRateWriter, FxService, fxMigrations, PostgresFxSettingsStore, PostgresRateHistoryStore,
+  PostgresRawTickStore, type FxEngineSettings, type RateCachePort, type RateCycle,
 } from '@parite/fx';
 
 export interface FxBenchOptions {
@@ -44,54 +44,9 @@ export interface FxBenchResult {
   readonly quoteAcceptPerSec: null;
 }
 
-const sourceIds = ['S1', 'S2', 'S3'];
-
-function currency(index: number): string {
-  return `C${String(index).padStart(2, '0')}`;
-}
-
-/** 40 Cnn/USD pairs and USD/TRY quoted; Cnn/TRY crossed for the first nine: 50 pairs x 4 tiers x 3 segments. */
-function benchSettings(): FxEngineSettings {
-  const defaults = defaultFxEngineSettings();
-  const quoted: PairSettings[] = [quotedPair('USD/TRY', 4, '5', '500')];
-  for (let index = 0; index < 40; index++) quoted.push(quotedPair(`${currency(index)}/USD`, 5, '0.1', '10'));
-  const crossed: PairSettings[] = [];
-  for (let index = 0; index < 9; index++) {
-    crossed.push(crossedPair(`${currency(index)}/TRY`, 4, [`${currency(index)}/USD`, 'USD/TRY'], '1', '1000'));
-  }
-  const symbols = quoted.map((pair) => pair.pair);
-  return { ...defaults, pairs: [...quoted, ...crossed],
-    sources: sourceIds.map((sourceId, index) => sourceFor(sourceId, index < 2 ? 1 : 2, symbols, 3_000)) };
-}
-
-class TickGenerator {
-  private readonly prng = new Prng(7);
-  private readonly pairs: string[];
-  private readonly mids: number[];
-  private count = 0;
-
-  constructor(settings: FxEngineSettings) {
-    this.pairs = settings.pairs.filter((pair) => pair.crossLegs === undefined).map((pair) => pair.pair);
-    this.mids = this.pairs.map((pair) => (pair === 'USD/TRY' ? 4_000_000_000 : this.prng.nextIntegerInclusive(50_000_000, 200_000_000)));
-  }
-
-  next(atMs: number): ProviderTick {
-    const { prng } = this;
-    const index = prng.nextIntegerInclusive(0, this.pairs.length - 1);
-    const mid = (this.mids[index] = this.mids[index]! + prng.nextIntegerInclusive(-2, 2) * Math.floor(this.mids[index]! / 100_000));
-    const half = Math.floor(mid / 20_000) + prng.nextIntegerInclusive(0, 1_000);
-    let bidUnits = mid - half;
-    let askUnits = mid + half;
-    const roll = prng.nextIntegerInclusive(0, 299);
-    if (roll === 0) bidUnits = 0;
-    else if (roll === 1) [bidUnits, askUnits] = [bidUnits * 10, askUnits * 10];
-    else if (roll === 2) [bidUnits, askUnits] = [askUnits, bidUnits];
-    const sourceId = sourceIds[this.count % sourceIds.length]!;
-    this.count++;
-    return { sourceId, pair: this.pairs[index]!, bidUnits, askUnits, sourceTimeMs: atMs, receiveTimeMs: atMs,
-      sourceReference: `FIX.4.4:PARITE->${sourceId};epoch=2026-03-04T07:00:00Z;seq=${this.count};symbol=${this.pairs[index]}` };
-  }
-}
+/** FIX-style references, so stored raw ticks are as wide as real ones. */
+const fixReference = (sourceId: string, tickNumber: number, pair: string) =>
+  `FIX.4.4:PARITE->${sourceId};epoch=2026-03-04T07:00:00Z;seq=${tickNumber + 1};symbol=${pair}`;
 
 /** The cache port with the end of each write timed (for tick-to-cache). */
 class TimedCache implements RateCachePort {
@@ -123,7 +78,7 @@ async function measureThroughput(sql: Sql, settings: FxEngineSettings, tickCount
   const clock = { nowMs: () => nowMs };
   const { service } = createService(sql, settings, clock, 3_600_000);
   await service.start();
-  const generator = new TickGenerator(settings);
+  const generator = new TickGenerator(settings, 7, fixReference);
   const ticks = Array.from({ length: tickCount }, (_, index) => generator.next(nowMs + Math.floor(index / 50)));
   const started = performance.now();
   for (let index = 0; index < ticks.length; index++) {
@@ -149,7 +104,7 @@ async function measureCycle(sql: Sql, settings: FxEngineSettings, repeats: numbe
   const cache = redisUrl === undefined ? new MemoryCache({ clock }) : await RedisCache.connect({ url: redisUrl, keyPrefix: 'bench:' });
   const { service, writer } = createService(sql, settings, clock, 3_600_000, cache);
   await service.start();
-  const generator = new TickGenerator(settings);
+  const generator = new TickGenerator(settings, 7, fixReference);
   for (let index = 0; index < 20_000; index++) service.acceptTick(generator.next(nowMs));
   const durations: number[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
@@ -168,7 +123,7 @@ async function measureLatency(sql: Sql, settings: FxEngineSettings, seconds: num
   periodMs: number): Promise<number[]> {
   const { service, timed } = createService(sql, settings, systemClock, periodMs);
   await service.start();
-  const generator = new TickGenerator(settings);
+  const generator = new TickGenerator(settings, 7, fixReference);
   const pending: { atMs: number; ingestedMs: number }[] = [];
   const started = performance.now();
   let sent = 0;
