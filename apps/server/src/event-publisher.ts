@@ -1,5 +1,6 @@
 // Publishes every committed batch on the event bus (NATS JetStream in production), one message per
-// command with its events, id = journal sequence so JetStream drops re-publications after a replay.
+// command with its events, id = journal sequence so JetStream drops re-publications after a replay
+// (with shards: shard and sequence, since each shard's journal counts on its own).
 // Publication is asynchronous and bounded: the engine never waits for the bus.
 
 import { jsonStringifyWithBigint } from '@parite/kernel';
@@ -36,8 +37,9 @@ export class EventPublisher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, publishBatchMax);
         const messages = batch.map((committed) => ({
-          id: committed.sequence.toString(),
+          id: committed.shardIndex === undefined ? committed.sequence.toString() : `${committed.shardIndex}:${committed.sequence}`,
           data: new TextEncoder().encode(jsonStringifyWithBigint({
+            shard: committed.shardIndex ?? 0,
             sequence: committed.sequence, timestampMs: committed.timestampMs, kind: committed.command.kind,
             events: committed.result.events,
           })),

@@ -7,7 +7,8 @@ import { connect } from '@nats-io/transport-node';
 import type { Clock } from '@parite/kernel';
 import { fxStreamSubjects } from '@parite/fx';
 import {
-  FileJournal, FileSnapshotStore, NatsJournal, PostgresJournal, PostgresSnapshotStore, ensureJournalSchema,
+  FileJournal, FileSnapshotStore, NatsJournal, PostgresJournal, PostgresSnapshotStore, defaultJournalTable,
+  defaultSnapshotTable, ensureJournalSchema,
   type Journal, type SnapshotStore,
 } from '@parite/journal';
 import {
@@ -21,23 +22,43 @@ export interface JournalSetup {
   close(): Promise<void>;
 }
 
-export async function openJournal(config: PlatformConfig, sql: Sql): Promise<JournalSetup> {
+/**
+ * Where each engine shard keeps its journal and snapshots: shard 0 keeps the unsharded names (file
+ * directories, tables, NATS stream), every other shard adds its number. A journal that already holds
+ * an unsharded engine's state refuses to become a shard (shard.configure), so nothing is mixed up.
+ */
+export interface ShardStorageNames {
+  directorySuffix: string;
+  tableSuffix: string;
+  journalName: string;
+}
+
+export function shardStorageNames(config: Pick<PlatformConfig, 'journalName'>, shardIndex: number): ShardStorageNames {
+  if (shardIndex === 0) return { directorySuffix: '', tableSuffix: '', journalName: config.journalName };
+  return { directorySuffix: `-shard-${shardIndex}`, tableSuffix: `_shard_${shardIndex}`,
+    journalName: `${config.journalName}-shard-${shardIndex}` };
+}
+
+export async function openJournal(config: PlatformConfig, sql: Sql, shardIndex = 0): Promise<JournalSetup> {
+  const names = shardStorageNames(config, shardIndex);
   if (config.journalKind === 'file') {
     return {
-      journal: new FileJournal({ directory: join(config.dataDirectory, 'journal') }),
-      snapshots: new FileSnapshotStore({ directory: join(config.dataDirectory, 'snapshots') }),
+      journal: new FileJournal({ directory: join(config.dataDirectory, `journal${names.directorySuffix}`) }),
+      snapshots: new FileSnapshotStore({ directory: join(config.dataDirectory, `snapshots${names.directorySuffix}`) }),
       close: async () => {},
     };
   }
-  await ensureJournalSchema(sql);
-  const snapshots = new PostgresSnapshotStore({ sql });
+  const tables = { journalTable: `${defaultJournalTable}${names.tableSuffix}`,
+    snapshotTable: `${defaultSnapshotTable}${names.tableSuffix}` };
+  await ensureJournalSchema(sql, tables);
+  const snapshots = new PostgresSnapshotStore({ sql, table: tables.snapshotTable });
   if (config.journalKind === 'postgres') {
-    return { journal: new PostgresJournal({ sql }), snapshots, close: async () => {} };
+    return { journal: new PostgresJournal({ sql, table: tables.journalTable }), snapshots, close: async () => {} };
   }
   if (config.natsUrl === undefined) throw new Error('PARITE_JOURNAL=nats needs NATS_URL');
-  const connection = await connect({ servers: config.natsUrl, name: 'parite-journal' });
+  const connection = await connect({ servers: config.natsUrl, name: `parite-journal-${names.journalName}` });
   return {
-    journal: new NatsJournal({ connection, name: config.journalName }),
+    journal: new NatsJournal({ connection, name: names.journalName }),
     snapshots,
     close: async () => connection.drain(),
   };

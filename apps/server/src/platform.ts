@@ -5,7 +5,7 @@
 
 import { assert, systemClock, type Clock } from '@parite/kernel';
 import { ApprovalService, PostgresApprovalStore, approvalsPlugin } from '@parite/approvals';
-import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi } from '@parite/exchange';
+import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi, type ExchangeState } from '@parite/exchange';
 import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import type { IdentityService } from '@parite/identity';
 import {
@@ -19,10 +19,10 @@ import {
 import { PlatformAuditRecorder } from './audit-recorder.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { healthPlugin } from './health-plugin.ts';
-import { openEngineRole } from './engine-role.ts';
+import { openEngineRole, type EngineShard } from './engine-role.ts';
 import { migrationModules } from './migration-modules.ts';
 import { startFx } from './fx-composition.ts';
-import { openBus, openCache, openFxBus, openJournal, type JournalSetup } from './infrastructure.ts';
+import { openBus, openCache, openFxBus, openJournal } from './infrastructure.ts';
 import { DemoMarketMaker } from './demo/market-maker.ts';
 import { seedCatalogue, seedDemo, waitForCatalogue, type DemoActors } from './seed.ts';
 import { registerPrivateStreams } from './websocket-private.ts';
@@ -65,8 +65,12 @@ export interface RunningPlatform {
   /** Demo mode: the demo users' e-mail addresses and passwords (also in demo-credentials.json). */
   demoLogins: DemoLogin[];
   database: Database;
-  /** Set when this process runs the projections service. */
+  /** Set when this process runs the projections service (shard 0's projector when sharded). */
   projector: Projector | undefined;
+  /** Each engine shard's core state (one entry unless PARITE_SHARDS is set): for tests and audits. */
+  shardStates(): ExchangeState[];
+  /** Resolves once every shard's projector has written everything its engine applied so far. */
+  projectionsCaughtUp(): Promise<void>;
   demo: DemoActors | undefined;
   url: string;
   close(): Promise<void>;
@@ -106,42 +110,47 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const audit = new PlatformAuditRecorder(new AuditLog(database.sql, clock));
     const cache = await openCache(config, clock, logger);
     closers.push(() => cache.close());
-    const journalSetup: JournalSetup = await openJournal(config, database.sql);
-    closers.push(() => journalSetup.close());
-
-    const role = await openEngineRole({ config, journalSetup, clock, logger,
+    const role = await openEngineRole({ config, clock, logger,
+      openShardJournal: (shardIndex) => openJournal(config, database.sql, shardIndex),
       snapshotEveryCommands: options.snapshotEveryCommands,
       onFatal: (error) => {
         logger.fatal({ error: String(error) }, 'engine lost durability or its replica diverged; exiting for recovery');
         (options.onFatal ?? (() => process.exit(70)))(error);
       } });
     const engine = role.engine;
-    const projector = isServiceEnabled(config, 'projections') ? new Projector(database.sql, {
-      readCommitted: committedFromJournal(journalSetup.journal, { snapshots: journalSetup.snapshots }),
-      onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error) }, 'projector error'),
-    }) : undefined;
-    projector?.attach(engine);
+    // One projector per shard journal, each with its own checkpoint, writing the same tables.
+    const projectors = isServiceEnabled(config, 'projections') ? role.shards.map((shard) => {
+      const projector = new Projector(database.sql, {
+        readCommitted: committedFromJournal(shard.journalSetup.journal, { snapshots: shard.journalSetup.snapshots }),
+        shard: { shardIndex: shard.index, sharded: role.shardMap.sharded },
+        onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error), shard: shard.index }, 'projector error'),
+      });
+      projector.attach(shard.engine);
+      return projector;
+    }) : [];
+    const projector = projectors[0];
     const marketData = runsApi ? new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs }) : undefined;
     marketData?.start();
     // Events leave the process through the bus (NATS JetStream), published once, by the engine's own
     // process. In one process every consumer follows the engine directly, so an in-process bus would
     // only copy events nobody reads.
-    if (config.natsUrl !== undefined && role.local !== undefined) {
+    const localShards = role.shards.filter((shard) => shard.local !== undefined);
+    if (config.natsUrl !== undefined && localShards.length > 0) {
       const bus = await openBus(config.natsUrl);
       closers.push(() => bus.close());
-      engine.subscribe(new EventPublisher(bus, logger).listener);
+      for (const shard of localShards) shard.engine.subscribe(new EventPublisher(bus, logger).listener);
     }
 
     // Attached before recovery, the projector queues the replayed batches; its writer starts once the
     // journal is open, because catching up after a queue overflow reads the journal.
     await role.start();
-    await projector?.start();
+    for (const shardProjector of projectors) await shardProjector.start();
     closers.push(async () => {
       marketData?.stop();
       await role.stop();
-      await projector?.stop({ drain: true });
+      for (const shardProjector of projectors) await shardProjector.stop({ drain: true });
     });
-    if (role.local !== undefined) await seedCatalogue(role.local);
+    if (role.runsFundingShard) await seedCatalogue(engine);
 
     const access = runsApi ? await openAccess(config, database, audit, cache, clock, logger, options) : undefined;
     if (access !== undefined) closers.push(() => access.identityAccess.close());
@@ -151,10 +160,9 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       rateLimit: limiter === undefined ? false : { ...options.rateLimit, limiter },
     });
     await app.register(healthPlugin, { engine, projections: () => {
-      if (projector === undefined) return 'ok';
-      const status = projector.status();
-      if (status.failed) return 'failed';
-      return status.queuedCommands > 0 || status.catchUpNeeded ? 'catching-up' : 'ok';
+      const statuses = projectors.map((shardProjector) => shardProjector.status());
+      if (statuses.some((status) => status.failed)) return 'failed';
+      return statuses.some((status) => status.queuedCommands > 0 || status.catchUpNeeded) ? 'catching-up' : 'ok';
     } });
     const api = access === undefined ? undefined
       : await registerApi(app, { ...access, config, cache, logger, options, clock, engine, database, audit, marketData, limiter });
@@ -185,8 +193,12 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       }
     }
     const address = await app.listen({ port: config.port, host: config.host });
+    const projectionsCaughtUp = async () => {
+      await Promise.all(projectors.map((shardProjector, index) =>
+        shardProjector.whenCaughtUp((role.shards[index] as EngineShard).engine.lastAppliedSequence)));
+    };
     return { app, engine, identity: api?.identity, identityAccess: access?.identityAccess, demoLogins, database, projector, demo,
-      url: address, close };
+      url: address, close, shardStates: () => role.shards.map((shard) => shard.engine.state), projectionsCaughtUp };
   } catch (error) {
     await close();
     throw error;

@@ -8,17 +8,38 @@ import { join } from 'node:path';
 import {
   defaultAssets, defaultMarkets, demoReferencePrices, SystemOwner, type ExchangeCommand, type ExchangeEngineApi,
 } from '@parite/exchange';
+import { ServiceError } from '@parite/contracts';
 import type { IdentityService, User } from '@parite/identity';
 
 const systemActor = { kind: 'system', id: 'seed' };
 
+/**
+ * Creates the default assets and the markets that do not exist yet, each market with its reference
+ * price. Step by step idempotent: a start interrupted half way (or a shard that was down) completes
+ * at the next start. Operators' later changes are never overwritten: an existing market is left alone.
+ */
 export async function seedCatalogue(engine: ExchangeEngineApi): Promise<void> {
-  if (engine.state.assets.size > 0) return;
-  const references: ExchangeCommand[] = Object.entries(demoReferencePrices)
-    .map(([symbol, priceUnits]) => ({ kind: 'market.reference-price', symbol, priceUnits }));
-  for (const command of [...defaultAssets, ...defaultMarkets, ...references]) {
-    const committed = await engine.submit(command);
-    if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
+  for (const command of defaultAssets) await seedStep(engine, command);
+  for (const market of defaultMarkets) {
+    if (engine.state.marketBySymbol.has(market.symbol)) continue;
+    await seedStep(engine, market);
+    const priceUnits = demoReferencePrices[market.symbol];
+    if (priceUnits !== undefined) await seedStep(engine, { kind: 'market.reference-price', symbol: market.symbol, priceUnits });
+  }
+}
+
+/** Another process's engine shard may still be starting: its commands are retried for a while. */
+async function seedStep(engine: ExchangeEngineApi, command: ExchangeCommand): Promise<void> {
+  for (let waitedMs = 0; ; waitedMs += catalogueWaitStepMs) {
+    try {
+      const committed = await engine.submit(command);
+      if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
+      return;
+    } catch (error) {
+      const retryable = error instanceof ServiceError && (error.code === 'SERVICE_UNAVAILABLE' || error.code === 'SERVICE_NOT_READY');
+      if (!retryable || waitedMs >= catalogueWaitMsMax) throw error;
+      await new Promise((resolve) => setTimeout(resolve, catalogueWaitStepMs));
+    }
   }
 }
 
@@ -26,9 +47,10 @@ export async function seedCatalogue(engine: ExchangeEngineApi): Promise<void> {
 export const catalogueWaitMsMax = 60_000;
 const catalogueWaitStepMs = 50;
 
-/** In a split deployment the engine process seeds the catalogue; the others wait to see it. */
+/** In a split deployment the engine process seeds the catalogue; the others wait to see all of it. */
 export async function waitForCatalogue(engine: ExchangeEngineApi): Promise<void> {
-  for (let waitedMs = 0; engine.state.assets.size === 0; waitedMs += catalogueWaitStepMs) {
+  const seeded = () => defaultMarkets.every((market) => engine.state.marketBySymbol.has(market.symbol));
+  for (let waitedMs = 0; !seeded(); waitedMs += catalogueWaitStepMs) {
     if (waitedMs >= catalogueWaitMsMax) throw new Error('the engine process has not seeded the market catalogue');
     await new Promise((resolve) => setTimeout(resolve, catalogueWaitStepMs));
   }

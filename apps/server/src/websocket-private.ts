@@ -73,6 +73,15 @@ export function registerPrivateStreams(hub: WebSocketHub, dependencies: PrivateS
   engine.subscribe((batch) => publishPrivate(hub, engine, batch));
 }
 
+/**
+ * With shards the event holds one shard's part of the balance; the owner sees the total over all
+ * shards (as GET /balances shows it), read from the engine as of this delivery.
+ */
+function acrossShards(engine: ExchangeEngineApi, ownerId: number, assetId: number):
+  { balanceUnits: bigint; heldUnits: bigint } | undefined {
+  return engine.state.ledger.peek(ownerId, assetId);
+}
+
 type Outbox = Map<number, { orders: unknown[]; fills: unknown[]; balances: unknown[] }>;
 
 /** Groups a batch's events by owner, then sends each owner one message per channel. */
@@ -100,10 +109,12 @@ function publishPrivate(hub: WebSocketHub, engine: ExchangeEngineApi, batch: rea
         case 'balance.changed': {
           const asset = engine.state.assets.get(event.assetId);
           if (asset === undefined || event.ownerId < 1) break;
+          const { balanceUnits, heldUnits } = committed.shardIndex === undefined ? event
+            : acrossShards(engine, event.ownerId, event.assetId) ?? event;
           entry(event.ownerId).balances.push({ asset: asset.code,
-            total: formatDecimal(event.balanceUnits, asset.scale),
-            available: formatDecimal(event.balanceUnits - event.heldUnits, asset.scale),
-            held: formatDecimal(event.heldUnits, asset.scale) });
+            total: formatDecimal(balanceUnits, asset.scale),
+            available: formatDecimal(balanceUnits - heldUnits, asset.scale),
+            held: formatDecimal(heldUnits, asset.scale) });
           break;
         }
         default: break;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestPlatform } from './support/platform-harness.ts';
+import { ledgerSumByAsset, startTestPlatform } from './support/platform-harness.ts';
 
 test('a signed client trades end to end: place, fill, balances, history, audit', async () => {
   const harness = await startTestPlatform();
@@ -24,7 +24,7 @@ test('a signed client trades end to end: place, fill, balances, history, audit',
     assert.equal((anonymous.body as { error: { code: string } }).error.code, 'AUTH_REQUIRED');
     const openApi = await harness.request(undefined, 'GET', '/openapi.json');
     assert.equal((openApi.body as { openapi: string }).openapi.startsWith('3.1'), true);
-    for (const sum of harness.platform.engine.state.ledger.sumByAsset().values()) assert.equal(sum, 0n);
+    for (const sum of ledgerSumByAsset(harness.platform).values()) assert.equal(sum, 0n);
   } finally {
     await harness.stop();
   }

@@ -7,11 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isErrorCode } from '@parite/contracts';
-import { stateHash } from '@parite/exchange';
 import { signWebSocketLogin } from '@parite/identity';
 import { assertLedgerBalanced, fingerprint } from './support/api-checks.ts';
 import { requireService } from '../src/index.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
+import { platformStateHash, startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
 import { cancelEverything, limitOrder, openOrderIds, placeOrder, type OrderReply } from './support/trading-fixtures.ts';
 import { TestSocket, type WsReply } from './support/ws-client.ts';
 
@@ -316,7 +315,7 @@ describe('frame fuzz', () => {
       const socket = await connectAs('bob');
       let id = 0;
       await fc.assert(fc.asyncProperty(frames, async ({ op, fields }) => {
-        const hashBefore = stateHash(harness.platform.engine.state);
+        const hashBefore = platformStateHash(harness.platform);
         const sequenceBefore = harness.platform.engine.lastAppliedSequence;
         const frame = JSON.stringify({ ...fields, op, id: ++id });
         socket.sendRaw(frame);
@@ -325,7 +324,7 @@ describe('frame fuzz', () => {
         if (reply.error === undefined) return;
         assert.ok(isErrorCode(reply.error.code) && reply.error.code !== 'INTERNAL_ERROR', `${frame} -> ${reply.error.code}`);
         assert.equal(harness.platform.engine.lastAppliedSequence, sequenceBefore, frame);
-        assert.equal(stateHash(harness.platform.engine.state), hashBefore, frame);
+        assert.equal(platformStateHash(harness.platform), hashBefore, frame);
       }), { seed: 20_261_122, numRuns: runs, endOnFailure: true });
       assert.equal(socket.isOpen, true);
       await cancelEverything(harness, 'bob');
@@ -333,6 +332,6 @@ describe('frame fuzz', () => {
 });
 
 test('the engine and its ledger are consistent after the socket traffic', async () => {
-  harness.platform.engine.state.ledger.assertInvariants();
+  assertLedgerBalanced(harness);
   await requireService(harness.platform.projector, 'projections').whenCaughtUp(harness.platform.engine.lastAppliedSequence);
 });

@@ -74,6 +74,9 @@ export const errorCatalogue = {
   LEDGER_AMOUNT_INVALID: { httpStatus: 400, message: 'The amount must be positive.' },
   LEDGER_BALANCE_LIMIT: { httpStatus: 409, message: 'The resulting balance would exceed the ledger limit (2^63 - 1 units).' },
   LEDGER_ACCOUNT_UNKNOWN: { httpStatus: 404, message: 'The ledger account does not exist.' },
+  LEDGER_SHARD_INVALID: { httpStatus: 400, message: 'The engine shard named by the transfer does not exist or is this shard.' },
+  // Engine shards
+  SHARD_CONFIGURATION_CONFLICT: { httpStatus: 409, message: 'The engine shard was already configured differently or already holds state.' },
   // Users and keys
   USER_UNKNOWN: { httpStatus: 404, message: 'The user does not exist.' },
   USER_ALREADY_EXISTS: { httpStatus: 409, message: 'A user with this e-mail already exists.' },

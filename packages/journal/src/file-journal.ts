@@ -5,15 +5,17 @@
 // the next flush. A batch never straddles two segments: a segment is rolled before a batch that
 // would push it past segmentBytesMax, and the new file's directory entry is fsynced before any
 // record in it is acknowledged. Layout: <directory>/segments/<first sequence, 20 digits>.seg.
-// Single writer per directory: open() takes <directory>/writer.lock (see writer-lock.ts).
+// Single writer per directory: open() takes <directory>/writer.lock (see writer-lock.ts). Readers
+// that must not disturb a live writer (verify, followers, tests) use FileJournalReader
+// (file-journal-reader.ts), which never takes the lock and never writes.
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert, assertSafeInteger } from '@parite/kernel';
-import { JournalCorruptError } from './errors.ts';
 import { GroupCommitJournal } from './group-commit-journal.ts';
 import type { JournalLimits, JournalRecord } from './journal-port.ts';
 import { encodeFlush, recordSizeBytes } from './record-format.ts';
-import { fsyncDirectory, segmentFileName, SegmentCursor, writeFully } from './segment-files.ts';
+import { fsyncDirectory, segmentFileName, writeFully } from './segment-files.ts';
+import { readSegmentRecords } from './segment-reading.ts';
 import { recoverSegments } from './segment-recovery.ts';
 import { SegmentState } from './segment-state.ts';
 import { acquireWriterLock } from './writer-lock.ts';
@@ -100,34 +102,8 @@ export class FileJournal extends GroupCommitJournal {
     }
   }
 
-  protected async *readDurable(afterSequence: bigint, batchMax: number, endSequence: bigint): AsyncIterable<JournalRecord[]> {
-    let next = afterSequence + 1n;
-    let batch: JournalRecord[] = [];
-    for (let index = this.findSegment(next); next <= endSequence; index++) {
-      const segment = this.segments[index];
-      assert(segment !== undefined && segment.firstSequence <= next && next <= segment.lastSequence, 'a durable sequence is in a segment');
-      const start = segment.seek(next);
-      const handle = await open(segment.path, 'r');
-      try {
-        const range = { startOffset: start.offset, endOffset: segment.sizeBytes, firstSequence: start.sequence };
-        const cursor = new SegmentCursor(handle, segment.path, range, this.limits.payloadBytesMax);
-        for (let chunk = await cursor.nextChunk(); chunk !== undefined && next <= endSequence; chunk = await cursor.nextChunk()) {
-          for (const { record } of chunk) {
-            if (record.sequence < next || record.sequence > endSequence) continue;
-            batch.push(record);
-            next++;
-            if (batch.length === batchMax) {
-              yield batch;
-              batch = [];
-            }
-          }
-        }
-        if (cursor.failure !== undefined) throw new JournalCorruptError(cursor.failure.reason, `${segment.path}@${cursor.failure.offset}`);
-      } finally {
-        await handle.close();
-      }
-    }
-    if (batch.length > 0) yield batch;
+  protected readDurable(afterSequence: bigint, batchMax: number, endSequence: bigint): AsyncIterable<JournalRecord[]> {
+    return readSegmentRecords(this.segments, { afterSequence, batchMax, endSequence, payloadBytesMax: this.limits.payloadBytesMax });
   }
 
   protected async release(): Promise<void> {
@@ -155,19 +131,5 @@ export class FileJournal extends GroupCommitJournal {
     await fsyncDirectory(this.segmentsDirectory);
     this.segments.push(segment);
     return segment;
-  }
-
-  /** Index of the segment holding `sequence` (or the last segment when it is beyond the end). */
-  private findSegment(sequence: bigint): number {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      const segment = this.segments[middle];
-      assert(segment !== undefined, 'middle is in range');
-      if (segment.firstSequence <= sequence) low = middle;
-      else high = middle - 1;
-    }
-    return low;
   }
 }

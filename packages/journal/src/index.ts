@@ -3,6 +3,7 @@ export * from './journal-port.ts';
 export { GroupCommitJournal } from './group-commit-journal.ts';
 export { MemoryJournal, MemoryJournalStorage, type MemoryJournalOptions } from './memory-journal.ts';
 export { FileJournal, defaultSegmentBytesMax, type FileJournalOptions } from './file-journal.ts';
+export { FileJournalReader, type FileJournalReaderOptions } from './file-journal-reader.ts';
 export { acquireWriterLock, copyJournalDirectory, JournalLockedError, writerLockFileName } from './writer-lock.ts';
 export { PostgresJournal, type PostgresJournalOptions } from './postgres-journal.ts';
 export {

@@ -44,13 +44,21 @@ export async function writeFully(handle: FileHandle, buffer: Uint8Array, positio
   }
 }
 
-export async function readFully(handle: FileHandle, buffer: Buffer, length: number, position: number, path: string): Promise<void> {
+/** Reads `length` bytes at `position` into `buffer`, fewer only where the file ends; returns the count. */
+export async function readAvailable(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<number> {
+  assert(length <= buffer.byteLength, 'the read fits the buffer');
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new JournalCorruptError('the file is shorter than recorded', `${path}@${position + filled}`);
+    if (bytesRead === 0) break;
     filled += bytesRead;
   }
+  return filled;
+}
+
+export async function readFully(handle: FileHandle, buffer: Buffer, length: number, position: number, path: string): Promise<void> {
+  const filled = await readAvailable(handle, buffer, length, position);
+  if (filled < length) throw new JournalCorruptError('the file is shorter than recorded', `${path}@${position + filled}`);
 }
 
 export interface CursorFailure {
@@ -64,21 +72,34 @@ export interface CursorRecord extends DecodedRecord {
   readonly offset: number;
 }
 
+export interface CursorRange {
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly firstSequence: bigint;
+  /**
+   * The file may end before endOffset: a writer's recovery may cut a torn tail while a read-only
+   * reader scans it. The end of the file is then the end of the range, not an error.
+   */
+  readonly fileMayShrink?: boolean;
+}
+
 /** Reads records of one segment in [startOffset, endOffset), checking checksums and contiguity. */
 export class SegmentCursor {
   private readonly buffer: Buffer;
   private offset: number;
+  private endOffset: number;
   private nextSequence: bigint;
   failure: CursorFailure | undefined;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly path: string,
-    private readonly range: { readonly startOffset: number; readonly endOffset: number; readonly firstSequence: bigint },
+    private readonly range: CursorRange,
     private readonly payloadBytesMax: number,
   ) {
     this.buffer = Buffer.allocUnsafe(Math.max(readChunkBytesMin, recordSizeBytes(payloadBytesMax)));
     this.offset = range.startOffset;
+    this.endOffset = range.endOffset;
     this.nextSequence = range.firstSequence;
   }
 
@@ -93,10 +114,9 @@ export class SegmentCursor {
 
   /** The records of the next chunk, or undefined at the end of the range or after a failure. */
   async nextChunk(): Promise<CursorRecord[] | undefined> {
-    if (this.failure !== undefined || this.offset >= this.range.endOffset) return undefined;
-    const chunkBytes = Math.min(this.buffer.byteLength, this.range.endOffset - this.offset);
-    await readFully(this.handle, this.buffer, chunkBytes, this.offset, this.path);
-    const reachesEnd = this.offset + chunkBytes === this.range.endOffset;
+    if (this.failure !== undefined || this.offset >= this.endOffset) return undefined;
+    const chunkBytes = await this.readChunk(Math.min(this.buffer.byteLength, this.endOffset - this.offset));
+    const reachesEnd = this.offset + chunkBytes === this.endOffset;
     const records: CursorRecord[] = [];
     let position = 0;
     while (position < chunkBytes) {
@@ -119,5 +139,17 @@ export class SegmentCursor {
     }
     this.offset += position;
     return records;
+  }
+
+  /** Fills the buffer from the current offset; returns the bytes read. */
+  private async readChunk(wantedBytes: number): Promise<number> {
+    if (this.range.fileMayShrink !== true) {
+      await readFully(this.handle, this.buffer, wantedBytes, this.offset, this.path);
+      return wantedBytes;
+    }
+    const chunkBytes = await readAvailable(this.handle, this.buffer, wantedBytes, this.offset);
+    // The file ends here now: so does the range, or the cursor would ask for these bytes forever.
+    if (chunkBytes < wantedBytes) this.endOffset = this.offset + chunkBytes;
+    return chunkBytes;
   }
 }

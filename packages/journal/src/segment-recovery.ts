@@ -13,7 +13,7 @@
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalCorruptError } from './errors.ts';
-import { decodeRecord, flushFirstSequence, plausibleRecordAt } from './record-format.ts';
+import { decodeRecord, flushFirstSequence, plausibleRecordAt, type DecodedRecord } from './record-format.ts';
 import { listSegments, readFully, segmentFileName, SegmentCursor, type CursorFailure } from './segment-files.ts';
 import { SegmentState } from './segment-state.ts';
 
@@ -80,9 +80,20 @@ async function assertTornLastFlush(
   const tailBytes = fileBytes - damagedOffset;
   const tail = Buffer.allocUnsafe(tailBytes);
   await readFully(handle, tail, tailBytes, damagedOffset, path);
+  const later = findLaterFlushRecord(tail, tailBytes, expectedSequence, payloadBytesMax);
+  if (later !== undefined) throw laterFlushCorruption(path, damagedOffset, expectedSequence, later);
+}
+
+/**
+ * The first intact record in `tail` (the bytes from a damaged record to the end of the segment,
+ * the damaged record first) that belongs to a flush after the damaged one, if there is one. Such a
+ * record proves that the damaged flush had been acknowledged: see the top of this file.
+ */
+export function findLaterFlushRecord(tail: Buffer, tailBytes: number, damagedSequence: bigint, payloadBytesMax: number): DecodedRecord | undefined {
+  // Every byte is a candidate start: the damaged size field says nothing about where the next record is.
   let position = 1;
   while (position < tailBytes) {
-    if (!plausibleRecordAt(tail, position, tailBytes, payloadBytesMax, expectedSequence)) {
+    if (!plausibleRecordAt(tail, position, tailBytes, payloadBytesMax, damagedSequence)) {
       position++;
       continue;
     }
@@ -91,15 +102,15 @@ async function assertTornLastFlush(
       position++;
       continue;
     }
-    // The damaged record has sequence `expectedSequence`; an intact record whose flush starts
-    // after it proves that the damaged flush had been acknowledged.
-    if (flushFirstSequence(decoded) > expectedSequence) {
-      const location = `${path}@${damagedOffset}`;
-      const reason = `damaged record ${expectedSequence} is followed by intact record ${decoded.record.sequence} of a later flush`;
-      throw new JournalCorruptError(reason, location);
-    }
+    if (flushFirstSequence(decoded) > damagedSequence) return decoded;
     position += decoded.sizeBytes;
   }
+  return undefined;
+}
+
+export function laterFlushCorruption(path: string, damagedOffset: number, damagedSequence: bigint, later: DecodedRecord): JournalCorruptError {
+  const reason = `damaged record ${damagedSequence} is followed by intact record ${later.record.sequence} of a later flush`;
+  return new JournalCorruptError(reason, `${path}@${damagedOffset}`);
 }
 
 async function truncateDurably(path: string, sizeBytes: number): Promise<void> {

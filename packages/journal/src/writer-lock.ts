@@ -89,9 +89,10 @@ export async function acquireWriterLock(directory: string): Promise<() => Promis
 }
 
 /**
- * Copies a live journal directory for a reader (verify, tests): opening the live directory would
- * be a second writer. The writer's lock stays behind: the copy belongs to whoever opens it. A flush
- * caught half-copied is a torn tail of the copy, cut when the copy is opened.
+ * Copies a live journal directory, e.g. to open the copy as a writer in a test. Only to read, open
+ * the live directory with FileJournalReader instead: it takes no lock, writes nothing and costs no
+ * copy. The writer's lock stays behind: the copy belongs to whoever opens it. A flush caught
+ * half-copied is a torn tail of the copy, cut when the copy is opened by a FileJournal.
  */
 export async function copyJournalDirectory(source: string, destination: string): Promise<void> {
   await cp(source, destination, { recursive: true, filter: (path) => basename(path) !== writerLockFileName });

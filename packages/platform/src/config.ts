@@ -51,6 +51,14 @@ export interface PlatformConfig {
   readonly journalName: string;
   /** PARITE_SERVICES, default all: comma-separated list of services this process runs. */
   readonly services: 'all' | readonly string[];
+  /**
+   * PARITE_SHARDS, default unset (one engine holds every market): spreads markets over engine shards,
+   * "BTC/TRY,BTC/USDT;ETH/TRY,..." (markets per shard, ';' between shards) or a shard count. Parsed
+   * and checked by the exchange's ShardMap; fixed for an installation's lifetime.
+   */
+  readonly shards: string | undefined;
+  /** PARITE_ENGINE_SHARDS, default all: the shards whose engine this process runs ("0" or "1,2"). */
+  readonly engineShards: 'all' | readonly number[];
   /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
   readonly demo: boolean;
   /** LOG_LEVEL, default info. */
@@ -113,6 +121,8 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
     journalKind: parseChoice(problems, environment, 'PARITE_JOURNAL', journalKinds, 'file'),
     journalName: parseJournalName(problems, environment),
     services: parseServices(problems, environment),
+    shards: readVariable(environment, 'PARITE_SHARDS'),
+    engineShards: parseEngineShards(problems, environment),
     demo: parseBoolean(problems, environment, 'PARITE_DEMO', !production),
     logLevel: parseChoice(problems, environment, 'LOG_LEVEL', logLevels, 'info'),
   };
@@ -134,18 +144,33 @@ export function isServiceEnabled(config: Pick<PlatformConfig, 'services'>, servi
 export const platformServices = ['engine', 'api', 'projections'] as const;
 export type PlatformService = (typeof platformServices)[number];
 
-/** True when this process runs some services and other processes run the rest. */
-export function isSplitDeployment(config: Pick<PlatformConfig, 'services'>): boolean {
-  return platformServices.some((service) => !isServiceEnabled(config, service));
+/** True when this process runs some services (or some engine shards) and other processes run the rest. */
+export function isSplitDeployment(config: Pick<PlatformConfig, 'services' | 'engineShards'>): boolean {
+  return platformServices.some((service) => !isServiceEnabled(config, service)) || config.engineShards !== 'all';
+}
+
+/** Bound on PARITE_ENGINE_SHARDS entries (the exchange allows at most 64 shards). */
+export const engineShardsMax = 64;
+
+function parseEngineShards(problems: ConfigProblems, environment: Environment): 'all' | readonly number[] {
+  const raw = readVariable(environment, 'PARITE_ENGINE_SHARDS');
+  if (raw === undefined || raw === 'all') return 'all';
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (entries.length > engineShardsMax || entries.some((entry) => !/^\d{1,2}$/.test(entry))) {
+    problems.add(`PARITE_ENGINE_SHARDS must be "all" or up to ${engineShardsMax} shard numbers separated by commas`);
+    return 'all';
+  }
+  return [...new Set(entries.map(Number))].sort((left, right) => left - right);
 }
 
 /**
  * Processes that split the services meet through shared infrastructure: the journal every replica
  * follows must be shared (PostgreSQL or NATS JetStream), and commands reach the engine over NATS.
  */
-function checkSplitDeployment(problems: ConfigProblems, config: Pick<PlatformConfig, 'services' | 'journalKind' | 'natsUrl'>): void {
-  if (config.services === 'all') return;
-  const unknown = config.services.filter((name) => !(platformServices as readonly string[]).includes(name));
+function checkSplitDeployment(problems: ConfigProblems,
+  config: Pick<PlatformConfig, 'services' | 'journalKind' | 'natsUrl' | 'engineShards'>): void {
+  if (config.services === 'all' && config.engineShards === 'all') return;
+  const unknown = config.services === 'all' ? [] : config.services.filter((name) => !(platformServices as readonly string[]).includes(name));
   if (unknown.length > 0) {
     problems.add(`PARITE_SERVICES has unknown services: ${unknown.join(', ')} (known: ${platformServices.join(', ')})`);
     return;

@@ -11,3 +11,7 @@ export * from './http/edge.ts';
 export * from './app/command-transport.ts';
 export * from './app/replica-engine.ts';
 export * from './adapters/nats-command-transport.ts';
+export * from './app/shard-map.ts';
+export * from './app/shard-funds.ts';
+export * from './app/sharded-engine.ts';
+export * from './app/sharded-state-view.ts';

@@ -5,10 +5,12 @@ export { Projector, projectorBatchMaxDefault, projectorBatchMaxLimit, projectorQ
 export type { ProjectorOptions, ProjectorStatus, ReadCommitted } from './projector.ts';
 export { committedFromJournal } from './journal-source.ts';
 export type { JournalReader, JournalRecordLike, JournalSourceOptions, SnapshotReader } from './journal-source.ts';
-export { rebuildProjections, projectionTables, rebuildBatchMax } from './rebuild.ts';
-export type { RebuildReport } from './rebuild.ts';
+export { rebuildProjections, rebuildShardedProjections, projectionTables, rebuildBatchMax } from './rebuild.ts';
+export type { ProjectionSource, RebuildReport } from './rebuild.ts';
 export { projectionsMigrations } from './migrations.ts';
-export { exchangeProjectionName, readCheckpoint, CheckpointMovedError } from './storage/checkpoint.ts';
+export { exchangeProjectionName, projectionNameOf, readCheckpoint, CheckpointMovedError } from './storage/checkpoint.ts';
+export { unshardedProjection } from './mapping/rows.ts';
+export type { ProjectionShard } from './mapping/rows.ts';
 export type { Sql, SqlTypes, TransactionSql } from './storage/sql.ts';
 export { projectionsPlugin, requestOwnerId } from './http/plugin.ts';
 export type { ProjectionsPluginOptions } from './http/plugin.ts';

@@ -13,7 +13,8 @@ import type { CommittedCommand, ExchangeEngineApi } from '@parite/exchange';
 import { classifyFailure, retryDelayMs, sourceBatches } from './failures.ts';
 import type { MarketCatalogue } from './mapping/market-catalogue.ts';
 import { CommittedQueue } from './projector-queue.ts';
-import { ensureCheckpoint, exchangeProjectionName, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
+import { ensureCheckpoint, projectionNameOf, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
+import { unshardedProjection, type ProjectionShard } from './mapping/rows.ts';
 import { buildChangeset, writeBatch } from './storage/project-commands.ts';
 import type { Sql } from './storage/sql.ts';
 import { Waiters } from './waiters.ts';
@@ -32,8 +33,10 @@ export interface ProjectorOptions {
   readCommitted?: ReadCommitted;
   queueMax?: number;
   batchMax?: number;
-  /** Checkpoint name; default 'exchange'. */
+  /** Checkpoint name; default 'exchange' (projectionNameOf the shard). */
   name?: string;
+  /** The shard whose journal this projector follows (default: unsharded). */
+  shard?: ProjectionShard;
   /** Every failure: retried ones (fatal false) and the one that stopped the projector (fatal true). */
   onError?: (error: unknown, fatal: boolean) => void;
 }
@@ -50,6 +53,7 @@ export class Projector {
   private readonly queue: CommittedQueue;
   private readonly batchMax: number;
   private readonly name: string;
+  private readonly shard: ProjectionShard;
   private readonly waiters = new Waiters();
   private catalogue: MarketCatalogue | undefined;
   private checkpointSequence = 0n;
@@ -71,7 +75,8 @@ export class Projector {
     this.batchMax = options.batchMax ?? projectorBatchMaxDefault;
     assert(Number.isSafeInteger(this.batchMax) && this.batchMax > 0 && this.batchMax <= projectorBatchMaxLimit,
       'batchMax out of range');
-    this.name = options.name ?? exchangeProjectionName;
+    this.shard = options.shard ?? unshardedProjection;
+    this.name = options.name ?? projectionNameOf(this.shard.shardIndex);
   }
 
   /** Subscribes to the engine. Attach before the engine starts, so its start-up replay is queued too. */
@@ -240,7 +245,7 @@ export class Projector {
   private async write(commands: readonly CommittedCommand[]): Promise<void> {
     assert(this.catalogue !== undefined, 'start() loads the catalogue');
     const previous = this.checkpointSequence;
-    const changeset = buildChangeset(this.catalogue, previous, commands);
+    const changeset = buildChangeset(this.catalogue, previous, commands, this.shard);
     await this.sql.begin(async (transaction) => {
       await writeBatch(transaction, this.name, previous, changeset);
     });

@@ -8,7 +8,8 @@ import { assert } from '@parite/kernel';
 import type { CommittedCommand } from '@parite/exchange';
 import { MarketCatalogue } from './mapping/market-catalogue.ts';
 import type { ReadCommitted } from './projector.ts';
-import { exchangeProjectionName, setCheckpoint } from './storage/checkpoint.ts';
+import { exchangeProjectionName, projectionNameOf, setCheckpoint } from './storage/checkpoint.ts';
+import { unshardedProjection, type ProjectionShard } from './mapping/rows.ts';
 import { buildChangeset, writeBatch } from './storage/project-commands.ts';
 import type { Sql, TransactionSql } from './storage/sql.ts';
 
@@ -28,24 +29,54 @@ export interface RebuildReport {
 
 export async function rebuildProjections(sql: Sql, readCommitted: ReadCommitted,
   options: { name?: string } = {}): Promise<RebuildReport> {
-  const name = options.name ?? exchangeProjectionName;
+  const [report] = await rebuildShardedProjections(sql, [{ readCommitted, shard: unshardedProjection,
+    name: options.name ?? exchangeProjectionName }]);
+  assert(report !== undefined, 'one source gives one report');
+  return report;
+}
+
+/** One shard journal to project: its committed commands, its shard, its checkpoint name. */
+export interface ProjectionSource {
+  readCommitted: ReadCommitted;
+  shard: ProjectionShard;
+  /** Default: projectionNameOf(shard.shardIndex). */
+  name?: string;
+}
+
+/**
+ * Rebuilds from every shard's journal in one transaction: the tables are shared (ids are disjoint
+ * between shards), so they are emptied once and each journal is projected after the other. Shard 0
+ * goes first: it creates the assets the other shards' markets refer to.
+ */
+export async function rebuildShardedProjections(sql: Sql, sources: readonly ProjectionSource[]):
+  Promise<RebuildReport[]> {
+  const ordered = [...sources].sort((left, right) => left.shard.shardIndex - right.shard.shardIndex);
   return await sql.begin(async (transaction) => {
-    // Locks the checkpoint row first, so a running projector waits instead of interleaving.
-    await setCheckpoint(transaction, name, 0n);
+    // Locks the checkpoint rows first, so running projectors wait instead of interleaving.
+    for (const source of ordered) await setCheckpoint(transaction, nameOf(source), 0n);
     await transaction.unsafe(`truncate table ${projectionTables.join(', ')}`);
-    return await projectAll(transaction, name, readCommitted);
+    const catalogue = new MarketCatalogue();
+    const reports: RebuildReport[] = [];
+    for (const source of ordered) {
+      reports.push(await projectAll(transaction, nameOf(source), source, catalogue));
+    }
+    return reports;
   });
 }
 
-async function projectAll(transaction: TransactionSql, name: string, readCommitted: ReadCommitted):
-  Promise<RebuildReport> {
-  const catalogue = new MarketCatalogue();
+function nameOf(source: ProjectionSource): string {
+  return source.name ?? projectionNameOf(source.shard.shardIndex);
+}
+
+async function projectAll(transaction: TransactionSql, name: string, source: ProjectionSource,
+  catalogue: MarketCatalogue): Promise<RebuildReport> {
+  const { readCommitted, shard } = source;
   let sequence = 0n;
   let commands = 0;
   let pending: CommittedCommand[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    const changeset = buildChangeset(catalogue, sequence, pending);
+    const changeset = buildChangeset(catalogue, sequence, pending, shard);
     await writeBatch(transaction, name, sequence, changeset);
     changeset.markets.commit();
     sequence = changeset.lastSequence ?? sequence;

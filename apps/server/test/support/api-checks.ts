@@ -4,9 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { errorCatalogue, isErrorCode, type ErrorCode } from '@parite/contracts';
-import { stateHash } from '@parite/exchange';
 import { signRequest } from '@parite/identity';
-import type { TestPlatform } from './platform-harness.ts';
+import { assertShardLedgers, ledgerSumByAsset, platformStateHash, type TestPlatform } from './platform-harness.ts';
 
 export interface ApiResponse {
   status: number;
@@ -26,7 +25,7 @@ export function fingerprint(harness: TestPlatform, userName: string): PlatformFi
   assert.ok(user !== undefined, `no demo user ${userName}`);
   const balances = engine.state.ledger.accountsOf(user.userId)
     .map((account) => `${account.assetId}:${account.balanceUnits}:${account.heldUnits}`).sort();
-  return { stateHash: stateHash(engine.state), sequence: engine.lastAppliedSequence, balances };
+  return { stateHash: platformStateHash(harness.platform), sequence: engine.lastAppliedSequence, balances };
 }
 
 /** The code of an error body, or undefined when the body is not `{ error: { code } }`. */
@@ -107,9 +106,10 @@ export function signedHeaders(harness: TestPlatform, userName: string, method: s
     timestampMs: options.timestampMs ?? Date.now(), nonce: options.nonce ?? `raw${++signedNonce}` });
 }
 
-/** The ledger invariant: every asset sums to zero over all accounts. */
+/** The ledger invariant: every asset sums to zero over all accounts (of every shard). */
 export function assertLedgerBalanced(harness: TestPlatform): void {
-  for (const [assetId, sum] of harness.platform.engine.state.ledger.sumByAsset()) {
+  assertShardLedgers(harness.platform);
+  for (const [assetId, sum] of ledgerSumByAsset(harness.platform)) {
     assert.equal(sum, 0n, `asset ${assetId} sums to ${sum}`);
   }
 }

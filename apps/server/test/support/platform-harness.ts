@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, createSilentLogger, createTestDatabase, freePort, type TestDatabase } from '@parite/platform';
 import { signRequest } from '@parite/identity';
+import { checkShardClearing, stateHash } from '@parite/exchange';
 import { requireService, startPlatform, type PlatformOptions, type RunningPlatform } from '../../src/index.ts';
 
 export interface TestPlatform {
@@ -79,4 +80,26 @@ export async function startTestPlatform(overrides: PlatformOptions & { environme
       rmSync(dataDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/** One hash over every engine shard's state (the single core's hash when unsharded). */
+export function platformStateHash(platform: RunningPlatform): string {
+  return platform.shardStates().map((state) => stateHash(state)).join(':');
+}
+
+/** Every shard's ledger invariants hold, and across shards the clearing accounts match what is in flight. */
+export function assertShardLedgers(platform: RunningPlatform): void {
+  const states = platform.shardStates();
+  for (const state of states) state.ledger.assertInvariants();
+  const problems = checkShardClearing(states);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+/** The sum of every balance per asset id, over all shards (zero at rest: nothing in flight). */
+export function ledgerSumByAsset(platform: RunningPlatform): Map<number, bigint> {
+  const sums = new Map<number, bigint>();
+  for (const state of platform.shardStates()) {
+    for (const [assetId, sum] of state.ledger.sumByAsset()) sums.set(assetId, (sums.get(assetId) ?? 0n) + sum);
+  }
+  return sums;
 }

@@ -2,7 +2,7 @@
 // durable and applied, or follow the stream of committed commands in journal order.
 
 import type { CommandResult, ExchangeCommand } from '../domain/types.ts';
-import type { ExchangeState } from '../domain/state.ts';
+import type { ExchangeStateView } from '../domain/state.ts';
 
 export interface CommittedCommand {
   /** Journal sequence: the total order of everything the engine ever did. */
@@ -10,6 +10,8 @@ export interface CommittedCommand {
   timestampMs: number;
   command: ExchangeCommand;
   result: CommandResult;
+  /** The engine shard that executed it (sharded engines only; sequences are per shard). */
+  shardIndex?: number;
 }
 
 export type CommittedListener = (batch: readonly CommittedCommand[]) => void;
@@ -25,7 +27,7 @@ export interface ExchangeEngineApi {
    */
   subscribe(listener: CommittedListener): () => void;
   /** Read-only view for queries (books, balances, open orders). Never mutate it. */
-  readonly state: ExchangeState;
+  readonly state: ExchangeStateView;
   readonly lastAppliedSequence: bigint;
   readonly ready: boolean;
 }

@@ -40,6 +40,8 @@ export interface ExchangeEngineOptions {
   /** Called when a listener throws; the engine goes on (the listener's owner must repair itself). */
   onListenerError?: (error: unknown) => void;
   checkInvariants?: boolean;
+  /** This engine is one shard of a sharded engine (shard-map.ts); absent: unsharded. */
+  shard?: { index: number; count: number };
 }
 
 export class ExchangeEngine implements ExchangeEngineApi {
@@ -95,13 +97,38 @@ export class ExchangeEngine implements ExchangeEngineApi {
         const result = this.core.execute(command, record.timestampMs);
         this.appliedSequence = record.sequence;
         this.lastTimestampMs = Math.max(this.lastTimestampMs, record.timestampMs);
-        batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result });
+        batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result,
+          shardIndex: this.shardIndex });
       }
       this.deliveredSequence = this.appliedSequence;
       this.fanOut.deliver(batch);
     }
     this.core.state.ledger.assertInvariants();
     this.isReady = true;
+    await this.configureShard();
+  }
+
+  private get shardIndex(): number | undefined {
+    return this.options.shard?.index;
+  }
+
+  /**
+   * A shard's journal starts with its identity: a new shard journals shard.configure first; a
+   * recovered one must carry the configured identity (the count is fixed for an installation).
+   */
+  private async configureShard(): Promise<void> {
+    const shard = this.options.shard;
+    const state = this.core.state;
+    if (shard === undefined || shard.count === 1) {
+      if (state.shardCount !== 1) throw new Error(`the journal belongs to shard ${state.shardIndex} of ${state.shardCount}, but sharding is not configured`);
+      return;
+    }
+    if (state.shardIndex === shard.index && state.shardCount === shard.count) return;
+    const committed = await this.submit({ kind: 'shard.configure', shardIndex: shard.index, shardCount: shard.count });
+    if (committed.result.code !== 'OK') {
+      throw new Error(`this journal cannot become shard ${shard.index} of ${shard.count} ` +
+        `(it is shard ${state.shardIndex} of ${state.shardCount} and holds state): ${committed.result.code}`);
+    }
   }
 
   async submit(command: ExchangeCommand): Promise<CommittedCommand> {
@@ -124,7 +151,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
     const accepted: { command: ExchangeCommand; outcome: CommittedCommand }[] = [];
     for (const command of commands) {
       const result = this.core.execute(command, timestampMs);
-      const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result };
+      const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result, shardIndex: this.shardIndex };
       outcomes.push(outcome);
       if (isJournalled(result)) accepted.push({ command, outcome });
     }

@@ -34,6 +34,8 @@ export interface ReplicaEngineOptions {
   followIntervalMs?: number;
   onFatal?: (error: unknown) => void;
   onListenerError?: (error: unknown) => void;
+  /** Set when the journal is one shard's of a sharded engine: stamped on every committed command. */
+  shardIndex?: number;
 }
 
 interface Waiter {
@@ -109,7 +111,9 @@ export class ReplicaEngine implements ExchangeEngineApi {
     await this.reach(highest);
     return reply.outcomes.map((outcome, index) => {
       const command = commands[index] as ExchangeCommand;
-      if ('unjournalled' in outcome) return { sequence: 0n, timestampMs: 0, command, result: outcome.unjournalled };
+      if ('unjournalled' in outcome) {
+        return { sequence: 0n, timestampMs: 0, command, result: outcome.unjournalled, shardIndex: this.options.shardIndex };
+      }
       const committed = this.recent.get(outcome.sequence);
       assert(committed !== undefined, 'a reached sequence is remembered');
       return committed;
@@ -155,7 +159,8 @@ export class ReplicaEngine implements ExchangeEngineApi {
         const result = this.core.execute(command, record.timestampMs);
         // The engine journals state changes only: anything else here means the replica diverged.
         assert(isJournalled(result), `replica diverged at sequence ${record.sequence}: ${result.code}`);
-        const committed: CommittedCommand = { sequence: record.sequence, timestampMs: record.timestampMs, command, result };
+        const committed: CommittedCommand = { sequence: record.sequence, timestampMs: record.timestampMs, command, result,
+          shardIndex: this.options.shardIndex };
         batch.push(committed);
         this.remember(committed);
         this.appliedSequence = record.sequence;

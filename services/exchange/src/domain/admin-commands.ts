@@ -5,9 +5,9 @@ import { createOrderBook } from '@parite/matching';
 import { assetsMax, marketsMax, priceToTicks, quotePerLotTick, validateAssetCode, validateMarketParameters,
   validateSymbol } from './markets.ts';
 import { refuse } from './order-place.ts';
-import { transferIdsRetainedMax, type ExchangeState, type MarketState } from './state.ts';
+import { takeId, transferIdsRetainedMax, type ExchangeState, type MarketState } from './state.ts';
 import type {
-  AssetCreateCommand, CommandResult, MarketCreateCommand, MarketParameters, MarketSpec, MarketUpdateCommand,
+  AssetCreateCommand, CommandResult, LedgerLeg, MarketCreateCommand, MarketParameters, MarketSpec, MarketUpdateCommand,
   ReferencePriceSetCommand, TransferCommand, UserSetCommand,
 } from './types.ts';
 
@@ -38,7 +38,7 @@ export function createMarket(state: ExchangeState, command: MarketCreateCommand)
   const invalid = validateMarketParameters(base, command.parameters);
   if (invalid !== undefined) return refuse(invalid);
   const spec: MarketSpec = {
-    ...copyParameters(command.parameters), marketId: state.nextMarketId++, symbol: command.symbol,
+    ...copyParameters(command.parameters), marketId: takeId(state, 'nextMarketId'), symbol: command.symbol,
     baseAssetId: base.assetId, quoteAssetId: quote.assetId, version: 1,
   };
   const market: MarketState = {
@@ -102,22 +102,26 @@ export function transfer(state: ExchangeState, command: TransferCommand): Comman
     command.debitOwnerId === command.creditOwnerId) return refuse('LEDGER_ACCOUNT_UNKNOWN');
   const leg = { debitOwnerId: command.debitOwnerId, creditOwnerId: command.creditOwnerId, assetId: asset.assetId,
     amountUnits: command.amountUnits };
+  return postTransferLeg(state, command.transferId, leg, `transfer:${command.transferId}`);
+}
+
+/**
+ * One leg moved between two accounts and remembered under its transfer id (idempotency): shared by
+ * ledger transfers and the steps of cross-shard moves (shards.ts).
+ */
+export function postTransferLeg(state: ExchangeState, transferId: string, leg: LedgerLeg, reference: string): CommandResult {
   const applications = [{ leg, fromHeld: false }];
   const check = state.ledger.checkPosting(applications);
   if (check === 'limit') return refuse('LEDGER_BALANCE_LIMIT');
   if (check !== 'ok') return refuse('LEDGER_INSUFFICIENT_FUNDS');
   state.ledger.post(applications);
-  const postingId = state.nextPostingId++;
-  state.transferIds.set(command.transferId, postingId);
+  const postingId = takeId(state, 'nextPostingId');
+  state.transferIds.set(transferId, postingId);
   if (state.transferIds.size > transferIdsRetainedMax) {
     const oldest = state.transferIds.keys().next().value;
     if (oldest !== undefined) state.transferIds.delete(oldest);
   }
-  return {
-    code: 'OK',
-    events: [{ type: 'ledger.posted', postingId, reference: `transfer:${command.transferId}`, legs: [leg] }],
-    reply: { postingId },
-  };
+  return { code: 'OK', events: [{ type: 'ledger.posted', postingId, reference, legs: [leg] }], reply: { postingId } };
 }
 
 function definedOnly(parameters: Partial<MarketParameters>): Partial<MarketParameters> {

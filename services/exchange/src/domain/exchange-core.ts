@@ -7,6 +7,7 @@ import { createAsset, createMarket, setReferencePrice, setUser, transfer, update
 import { convertCurrency } from './fx-conversion.ts';
 import { amendOrder, cancelAllOrders, cancelOrder } from './order-cancel-amend.ts';
 import { placeOrder } from './order-place.ts';
+import { configureShard, settleShardTransfer, transferFromShard, transferToShard } from './shards.ts';
 import { SettlementSink } from './settlement.ts';
 import { ExchangeState } from './state.ts';
 import type { CommandResult, ExchangeCommand } from './types.ts';
@@ -67,6 +68,10 @@ export class ExchangeCore {
       case 'market.update': return updateMarket(state, command);
       case 'market.reference-price': return setReferencePrice(state, command);
       case 'user.set': return setUser(state, command);
+      case 'shard.configure': return configureShard(state, command);
+      case 'ledger.shard-out': return transferToShard(state, command);
+      case 'ledger.shard-in': return transferFromShard(state, command);
+      case 'ledger.shard-settle': return settleShardTransfer(state, command);
     }
   }
 }

@@ -21,7 +21,7 @@
 
 import { pow10 } from '@parite/kernel';
 import { refuse } from './order-place.ts';
-import { conversionIdsRetainedMax, type ExchangeState } from './state.ts';
+import { conversionIdsRetainedMax, takeId, type ExchangeState } from './state.ts';
 import { SystemOwner, type CommandResult, type FxConvertCommand, type LedgerLeg } from './types.ts';
 
 /** Fraction digits of an FX rate: the same scale as services/fx (rate.ts). */
@@ -66,9 +66,10 @@ function fingerprintOf(command: FxConvertCommand): string {
     command.baseAmountUnits, command.quoteAmountUnits].join('|');
 }
 
-function replyOf(command: FxConvertCommand, payPostingId: number): Record<string, unknown> {
+/** The receive posting's id is the pay posting's next id on this shard (ids advance by the shard count). */
+function replyOf(command: FxConvertCommand, payPostingId: number, stride: number): Record<string, unknown> {
   return {
-    conversionId: command.conversionId, payPostingId, receivePostingId: payPostingId + 1,
+    conversionId: command.conversionId, payPostingId, receivePostingId: payPostingId + stride,
     baseAmountUnits: command.baseAmountUnits, quoteAmountUnits: command.quoteAmountUnits,
   };
 }
@@ -88,7 +89,7 @@ export function convertCurrency(state: ExchangeState, command: FxConvertCommand)
   const existing = state.conversionIds.get(command.conversionId);
   if (existing !== undefined) {
     if (existing.fingerprint !== fingerprint) return refuse('REQUEST_IDEMPOTENCY_CONFLICT');
-    return { code: 'OK', events: [], reply: { ...replyOf(command, existing.payPostingId), duplicate: true },
+    return { code: 'OK', events: [], reply: { ...replyOf(command, existing.payPostingId, state.shardCount), duplicate: true },
       unchanged: true };
   }
   // Conversions are for customers; system accounts move money with ledger.transfer.
@@ -116,17 +117,17 @@ export function convertCurrency(state: ExchangeState, command: FxConvertCommand)
   if (check !== 'ok') return refuse('LEDGER_INSUFFICIENT_FUNDS');
   state.ledger.post(payApplication);
   state.ledger.post(receiveApplication);
-  const payPostingId = state.nextPostingId;
-  state.nextPostingId += 2;
+  const payPostingId = takeId(state, 'nextPostingId');
+  const receivePostingId = takeId(state, 'nextPostingId');
   remember(state, command.conversionId, { fingerprint, payPostingId });
   return {
     code: 'OK',
     events: [
       { type: 'ledger.posted', postingId: payPostingId, reference: `fx:${command.conversionId}:pay`, legs: [pay] },
-      { type: 'ledger.posted', postingId: payPostingId + 1, reference: `fx:${command.conversionId}:receive`,
+      { type: 'ledger.posted', postingId: receivePostingId, reference: `fx:${command.conversionId}:receive`,
         legs: [receive] },
     ],
-    reply: replyOf(command, payPostingId),
+    reply: replyOf(command, payPostingId, state.shardCount),
   };
 }
 

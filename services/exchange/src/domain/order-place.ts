@@ -6,7 +6,7 @@ import { BookResult, SelfTradePrevention, Side, TimeInForce, type PlaceOrderInpu
 import { feeRateFor, notionalUnits, priceToTicks, quantityToLots } from './markets.ts';
 import { holdNeeded, type SettlementSink } from './settlement.ts';
 import {
-  clientOrderIdKey, clientOrderIdRetentionMs, clientOrderIdsRetainedMax, type ExchangeState, type MarketState,
+  clientOrderIdKey, clientOrderIdRetentionMs, takeId, clientOrderIdsRetainedMax, type ExchangeState, type ExchangeStateView, type MarketState,
   type OrderRecord,
 } from './state.ts';
 import type { CommandResult, ExchangeEvent, OrderPlaceCommand, ResultCode } from './types.ts';
@@ -45,7 +45,7 @@ function execute(state: ExchangeState, sink: SettlementSink, market: MarketState
     return refuse('LEDGER_INSUFFICIENT_FUNDS');
   }
   const user = state.user(command.ownerId);
-  const orderId = state.nextOrderId++;
+  const orderId = takeId(state, 'nextOrderId');
   record.view.orderId = orderId;
   state.orders.set(orderId, record);
   const marketId = market.spec.marketId;
@@ -64,6 +64,23 @@ function execute(state: ExchangeState, sink: SettlementSink, market: MarketState
   if (result !== BookResult.Ok) return rollBack(state, record, result);
   remember(state, command, orderId, timestampMs);
   return { code: 'OK', events, reply: { orderId } };
+}
+
+/**
+ * The funds placing this order would reserve now (asset and units), or undefined when the core
+ * would refuse it before the hold. A sharded engine uses it to move just enough of the owner's
+ * funds to the market's shard before retrying a placement refused for insufficient funds.
+ */
+export function placementHold(state: ExchangeStateView, command: OrderPlaceCommand):
+  { assetId: number; units: bigint } | undefined {
+  const market = state.marketBySymbol.get(command.symbol);
+  if (market === undefined || tradingStatusCode(market) !== undefined || shapeRefusal(command) !== undefined) {
+    return undefined;
+  }
+  const priced = priceAndQuantity(market, command);
+  if (typeof priced === 'string') return undefined;
+  const record = newRecord(market, command, priced, state.users.get(command.ownerId)?.feeTier ?? 0, 0);
+  return { assetId: record.holdAssetId, units: holdNeeded(market, record, priced.quantityLots) };
 }
 
 /**
@@ -103,7 +120,7 @@ function rollBack(state: ExchangeState, record: OrderRecord, result: BookResult)
   const user = state.user(ownerId);
   user.openOrderIds.delete(orderId);
   user.openOrdersByMarket.set(marketId, (user.openOrdersByMarket.get(marketId) ?? 1) - 1);
-  state.nextOrderId--;
+  state.nextOrderId -= state.shardCount;
   if (result === BookResult.PostOnlyWouldTake) return refuse('ORDER_POST_ONLY_WOULD_TAKE');
   if (result === BookResult.FillOrKillUnfillable) return refuse('ORDER_FILL_OR_KILL_UNFILLABLE');
   if (result === BookResult.BookFull) return refuse('ORDER_BOOK_FULL');

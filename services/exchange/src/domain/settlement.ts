@@ -6,7 +6,7 @@ import { assert } from '@parite/kernel';
 import { Side, type BookEventSink, type DoneReason } from '@parite/matching';
 import type { LegApplication } from './ledger.ts';
 import { baseUnits, feeUnits, feeUnitsCeiling, notionalUnits } from './markets.ts';
-import type { ExchangeState, MarketState, OrderRecord } from './state.ts';
+import { takeId, type ExchangeState, type MarketState, type OrderRecord } from './state.ts';
 import { SystemOwner, type ExchangeEvent, type LedgerLeg } from './types.ts';
 
 export class SettlementSink implements BookEventSink {
@@ -34,7 +34,7 @@ export class SettlementSink implements BookEventSink {
     const takerFee = feeUnits(notional, taker.feeRate.takerFeePpm);
     const buyerFee = buyer === taker ? takerFee : makerFee;
     const sellerFee = seller === taker ? takerFee : makerFee;
-    const tradeId = this.state.nextTradeId++;
+    const tradeId = takeId(this.state, 'nextTradeId');
     this.settle(tradeId, buyer, seller, notional, base, buyerFee, sellerFee);
     fill(maker, quantityLots, notional, makerFee);
     fill(taker, quantityLots, notional, takerFee);
@@ -71,7 +71,7 @@ export class SettlementSink implements BookEventSink {
     this.state.ledger.post(applications);
     const legs: LedgerLeg[] = applications.map((application) => application.leg);
     this.events.push({
-      type: 'ledger.posted', postingId: this.state.nextPostingId++,
+      type: 'ledger.posted', postingId: takeId(this.state, 'nextPostingId'),
       reference: `trade:${tradeId}`, legs,
     });
   }

@@ -6,7 +6,7 @@ import { assert, jsonParseWithBigint, jsonStringifyWithBigint, sha256Hex, StateH
 import { restoreOrderBook, type BookSnapshot } from '@parite/matching';
 import type { LedgerAccount } from './ledger.ts';
 import { quotePerLotTick } from './markets.ts';
-import { ExchangeState, type ClientOrderIdEntry, type OrderRecord } from './state.ts';
+import { ExchangeState, type ClientOrderIdEntry, type OrderRecord, type PendingShardTransfer } from './state.ts';
 import type { AssetSpec, MarketSpec } from './types.ts';
 
 export const snapshotFormatVersion = 1;
@@ -30,6 +30,8 @@ export interface CoreSnapshot {
   feeTiers: [ownerId: number, feeTier: number][];
   clientOrderIds: ClientOrderIdEntry[];
   transferIds: [transferId: string, postingId: number][];
+  /** Absent in snapshots of unsharded cores taken before shards existed (then 0 of 1). */
+  shard?: { shardIndex: number; shardCount: number; outboundTransfers: PendingShardTransfer[] };
   /** Insertion order (eviction order). Absent in snapshots taken before FX conversions existed. */
   conversionIds?: [conversionId: string, fingerprint: string, payPostingId: number][];
 }
@@ -54,6 +56,8 @@ export function takeSnapshot(state: ExchangeState): CoreSnapshot {
       .map(([ownerId, user]): [number, number] => [ownerId, user.feeTier]).sort((left, right) => left[0] - right[0]),
     clientOrderIds: [...state.clientOrderIds.values()].map((entry) => ({ ...entry })),
     transferIds: [...state.transferIds.entries()],
+    shard: { shardIndex: state.shardIndex, shardCount: state.shardCount,
+      outboundTransfers: [...state.outboundShardTransfers.values()].map((pending) => ({ ...pending })) },
     conversionIds: [...state.conversionIds.entries()]
       .map(([conversionId, entry]): [string, string, number] => [conversionId, entry.fingerprint, entry.payPostingId]),
   };
@@ -79,6 +83,11 @@ export function restoreSnapshot(snapshot: CoreSnapshot): ExchangeState {
   for (const [ownerId, feeTier] of snapshot.feeTiers) state.user(ownerId).feeTier = feeTier;
   for (const entry of snapshot.clientOrderIds) state.clientOrderIds.set(entry.key, { ...entry });
   for (const [transferId, postingId] of snapshot.transferIds) state.transferIds.set(transferId, postingId);
+  if (snapshot.shard !== undefined) {
+    state.shardIndex = snapshot.shard.shardIndex;
+    state.shardCount = snapshot.shard.shardCount;
+    for (const pending of snapshot.shard.outboundTransfers) state.outboundShardTransfers.set(pending.transferId, { ...pending });
+  }
   for (const [conversionId, fingerprint, payPostingId] of snapshot.conversionIds ?? []) {
     state.conversionIds.set(conversionId, { fingerprint, payPostingId });
   }

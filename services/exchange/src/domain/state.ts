@@ -3,7 +3,7 @@
 // history; recent idempotency keys, not all of them.
 
 import type { OrderBook } from '@parite/matching';
-import { Ledger } from './ledger.ts';
+import { Ledger, type LedgerAccount } from './ledger.ts';
 import type { MarketRuntime } from './markets.ts';
 import type { AssetSpec, FeeRate, OrderView, SelfTradePrevention } from './types.ts';
 
@@ -52,7 +52,50 @@ export interface ConversionEntry {
   payPostingId: number;
 }
 
-export class ExchangeState {
+/** Bound on a shard's transfers to peer shards that are not yet settled (shards.ts). */
+export const outboundShardTransfersMax = 100_000;
+
+/** A transfer of a user's funds to a peer shard, debited here and not yet confirmed credited there. */
+export interface PendingShardTransfer {
+  transferId: string;
+  ownerId: number;
+  assetId: number;
+  amountUnits: bigint;
+  peerShardIndex: number;
+}
+
+export type IdCounter = 'nextOrderId' | 'nextTradeId' | 'nextPostingId' | 'nextMarketId';
+
+/** What readers (queries, market data, streams) may see of a user; never mutated through it. */
+export interface UserView {
+  readonly feeTier: number;
+  readonly openOrdersByMarket: ReadonlyMap<number, number>;
+  readonly openOrderIds: ReadonlySet<number>;
+}
+
+export interface LedgerView {
+  accountsOf(ownerId: number): readonly LedgerAccount[];
+  peek(ownerId: number, assetId: number): LedgerAccount | undefined;
+  availableUnits(ownerId: number, assetId: number): bigint;
+}
+
+/**
+ * The read-only state every service outside the engine works with. One core's ExchangeState is one;
+ * a sharded engine's merged view over its shards (app/sharded-state-view.ts) is another, so readers
+ * never know whether markets are sharded.
+ */
+export interface ExchangeStateView {
+  readonly assets: ReadonlyMap<number, AssetSpec>;
+  readonly assetByCode: ReadonlyMap<string, AssetSpec>;
+  readonly markets: ReadonlyMap<number, MarketState>;
+  readonly marketBySymbol: ReadonlyMap<string, MarketState>;
+  readonly orders: ReadonlyMap<number, OrderRecord>;
+  readonly users: ReadonlyMap<number, UserView>;
+  readonly clientOrderIds: ReadonlyMap<string, ClientOrderIdEntry>;
+  readonly ledger: LedgerView;
+}
+
+export class ExchangeState implements ExchangeStateView {
   readonly assets = new Map<number, AssetSpec>();
   readonly assetByCode = new Map<string, AssetSpec>();
   readonly markets = new Map<number, MarketState>();
@@ -66,6 +109,11 @@ export class ExchangeState {
   readonly transferIds = new Map<string, number>();
   /** Insertion-ordered like transferIds: replay evicts the same ones. */
   readonly conversionIds = new Map<string, ConversionEntry>();
+  /** Transfers to peer shards awaiting settlement, in insertion order (shards.ts). */
+  readonly outboundShardTransfers = new Map<string, PendingShardTransfer>();
+  /** This core's shard and the shard count (0 of 1 unless sharded): ids advance by the count. */
+  shardIndex = 0;
+  shardCount = 1;
   nextAssetId = 1;
   nextMarketId = 1;
   nextOrderId = 1;
@@ -83,6 +131,21 @@ export class ExchangeState {
     }
     return user;
   }
+}
+
+/**
+ * Takes the next id of a counter. Ids advance by the shard count, starting at the shard index + 1,
+ * so no two shards ever hand out the same order, trade, posting or market id.
+ */
+export function takeId(state: ExchangeState, counter: IdCounter): number {
+  const id = state[counter];
+  state[counter] = id + state.shardCount;
+  return id;
+}
+
+/** The shard that handed out an order, trade, posting or market id. */
+export function shardOfId(id: number, shardCount: number): number {
+  return (id - 1) % shardCount;
 }
 
 export function clientOrderIdKey(ownerId: number, clientOrderId: string): string {

@@ -17,6 +17,16 @@ export const SystemOwner = {
   Liquidity: -2,
 } as const;
 
+/**
+ * Clearing accounts of a sharded engine (shards.ts): on each shard, one system account per peer
+ * shard, the counterparty of every transfer of a user's funds to or from that peer.
+ */
+export const clearingOwnerIdBase = -100;
+
+export function clearingOwnerId(peerShardIndex: number): number {
+  return clearingOwnerIdBase - peerShardIndex;
+}
+
 export interface AssetSpec {
   assetId: number;
   code: string;
@@ -133,6 +143,46 @@ export interface FxConvertCommand {
   quoteAmountUnits: bigint;
 }
 
+/**
+ * Makes this core one shard of a sharded engine (shards.ts): its order, trade, posting and market
+ * ids are then `index + 1 + k x count`, disjoint from every other shard's. Only a core that holds
+ * nothing yet accepts it, so it is the first command of a shard's journal.
+ */
+export interface ShardConfigureCommand {
+  kind: 'shard.configure';
+  shardIndex: number;
+  shardCount: number;
+}
+
+/**
+ * First step of moving a user's funds to another shard: user -> clearing(peer) on this shard. The
+ * transfer stays pending here until `ledger.shard-settle` confirms that the peer credited it.
+ */
+export interface ShardTransferOutCommand {
+  kind: 'ledger.shard-out';
+  transferId: string;
+  ownerId: number;
+  assetCode: string;
+  amountUnits: bigint;
+  peerShardIndex: number;
+}
+
+/** Second step, on the receiving shard: clearing(peer) -> user. Idempotent by transfer id. */
+export interface ShardTransferInCommand {
+  kind: 'ledger.shard-in';
+  transferId: string;
+  ownerId: number;
+  assetCode: string;
+  amountUnits: bigint;
+  peerShardIndex: number;
+}
+
+/** Third step, back on the sending shard: the peer has the funds; forget the pending transfer. */
+export interface ShardTransferSettleCommand {
+  kind: 'ledger.shard-settle';
+  transferId: string;
+}
+
 export interface OrderPlaceCommand {
   kind: 'order.place';
   ownerId: number;
@@ -187,7 +237,11 @@ export type ExchangeCommand =
   | OrderPlaceCommand
   | OrderCancelCommand
   | OrderAmendCommand
-  | OrderCancelAllCommand;
+  | OrderCancelAllCommand
+  | ShardConfigureCommand
+  | ShardTransferOutCommand
+  | ShardTransferInCommand
+  | ShardTransferSettleCommand;
 
 // ---- Events -----------------------------------------------------------------------------------
 
@@ -216,6 +270,8 @@ export type ExchangeEvent =
   | { type: 'market.updated'; market: MarketSpec }
   | { type: 'market.reference-price-set'; marketId: number; priceTicks: number }
   | { type: 'user.updated'; ownerId: number; feeTier: number }
+  | { type: 'shard.configured'; shardIndex: number; shardCount: number }
+  | { type: 'ledger.shard-settled'; transferId: string; peerShardIndex: number }
   | { type: 'order.accepted'; order: OrderView; holdUnits: bigint; holdAssetId: number }
   | { type: 'order.rested'; orderId: number; ownerId: number; marketId: number; priceTicks: number; remainingLots: number }
   | { type: 'order.amended'; orderId: number; ownerId: number; marketId: number; priceTicks: number; quantityLots: number;

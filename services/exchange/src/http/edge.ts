@@ -5,12 +5,12 @@
 import { parseDecimal, formatDecimal } from '@parite/kernel';
 import { ServiceError, isErrorCode } from '@parite/contracts';
 import { DoneReason, SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
-import type { ExchangeState, MarketState } from '../domain/state.ts';
+import type { ExchangeStateView, MarketState } from '../domain/state.ts';
 import type { CommandResult, ExchangeEvent, OrderView } from '../domain/types.ts';
 
 export const symbolPattern = '^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$';
 
-export function marketOf(state: ExchangeState, symbol: string): MarketState {
+export function marketOf(state: ExchangeStateView, symbol: string): MarketState {
   const market = state.marketBySymbol.get(symbol.replace('-', '/'));
   if (market === undefined) throw new ServiceError('MARKET_UNKNOWN', { symbol });
   return market;
@@ -99,7 +99,7 @@ export function orderResponse(market: MarketState, view: OrderView, done: DoneRe
  * command that finishes an existing order (cancel, amend into a full fill) removes its record and
  * emits no `order.accepted`, so the caller passes the view it read before: `known`.
  */
-export function orderAfter(state: ExchangeState, market: MarketState, orderId: number, result: CommandResult,
+export function orderAfter(state: ExchangeStateView, market: MarketState, orderId: number, result: CommandResult,
   known?: OrderView) {
   let view: OrderView | undefined = state.orders.get(orderId)?.view ?? known;
   let done: DoneReason | undefined;

@@ -10,8 +10,10 @@ import {
   applyAmendCut, applyChangeToRow, applyFill, applyOrderEvent, emptyOrderChange, type OrderChange,
 } from './order-change.ts';
 import type {
-  AssetRow, BalanceRow, EntryRow, EventOrigin, MarketRow, OrderRow, PostingRow, TradeRow, UserFeeTierRow,
+  AssetRow, BalanceRow, EntryRow, EventOrigin, MarketRow, OrderRow, PostingRow, ProjectionShard, TradeRow,
+  UserFeeTierRow,
 } from './rows.ts';
+import { unshardedProjection } from './rows.ts';
 
 export class ProjectionChangeset {
   readonly assets: AssetRow[] = [];
@@ -35,7 +37,7 @@ export class ProjectionChangeset {
   private count = 0;
 
   /** `markets` must be a fork of the projector's catalogue; the caller commits it after the write. */
-  constructor(readonly markets: MarketCatalogue) {}
+  constructor(readonly markets: MarketCatalogue, readonly shard: ProjectionShard = unshardedProjection) {}
 
   get firstSequence(): bigint | undefined { return this.first; }
   get lastSequence(): bigint | undefined { return this.last; }
@@ -68,6 +70,8 @@ export class ProjectionChangeset {
           updatedSequence: origin.sequence });
         return;
       case 'user.updated':
+        // Every shard applies a fee tier change; the rows come from shard 0's journal alone.
+        if (this.shard.shardIndex !== 0) return;
         this.userFeeTiers.set(event.ownerId, { ownerId: event.ownerId, feeTier: event.feeTier,
           updatedSequence: origin.sequence });
         return;
@@ -100,9 +104,13 @@ export class ProjectionChangeset {
       }
       case 'balance.changed':
         this.balanceRows.set(`${event.ownerId}:${event.assetId}`, {
-          ownerId: event.ownerId, assetId: event.assetId, balanceUnits: event.balanceUnits,
+          shard: this.shard.shardIndex, ownerId: event.ownerId, assetId: event.assetId, balanceUnits: event.balanceUnits,
           heldUnits: event.heldUnits, updatedSequence: origin.sequence,
         });
+        return;
+      case 'shard.configured':
+      case 'ledger.shard-settled':
+        // No rows: the shard identity is configuration, and a settlement moves no money.
         return;
       default:
         unreachable(event, 'unknown exchange event');

@@ -62,12 +62,23 @@ export interface TradeRow {
 }
 
 export interface BalanceRow {
+  /** The engine shard that holds this part of the owner's funds (0 unless sharded). */
+  shard: number;
   ownerId: number;
   assetId: number;
   balanceUnits: bigint;
   heldUnits: bigint;
   updatedSequence: bigint;
 }
+
+/** Which shard's journal a projector follows: the checkpoint name and the balance rows carry it. */
+export interface ProjectionShard {
+  shardIndex: number;
+  /** More than one shard: assets and fee tiers arrive from every shard's journal, not once. */
+  sharded: boolean;
+}
+
+export const unshardedProjection: ProjectionShard = { shardIndex: 0, sharded: false };
 
 export interface PostingRow {
   postingId: number;

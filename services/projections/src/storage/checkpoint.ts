@@ -10,6 +10,11 @@ import type { AnySql, TransactionSql } from './sql.ts';
 /** The checkpoint name of the exchange projections. */
 export const exchangeProjectionName = 'exchange';
 
+/** One checkpoint per shard journal: shard 0 keeps the unsharded name. */
+export function projectionNameOf(shardIndex: number): string {
+  return shardIndex === 0 ? exchangeProjectionName : `${exchangeProjectionName}-shard-${shardIndex}`;
+}
+
 /** Raised when the stored checkpoint is not the one this writer started from. */
 export class CheckpointMovedError extends Error {
   override readonly name = 'CheckpointMovedError';

@@ -98,6 +98,7 @@ export const tradeColumns: Column<TradeRow>[] = [
 ];
 
 export const balanceColumns: Column<BalanceRow>[] = [
+  { name: 'shard', type: 'int2', value: (row) => row.shard },
   { name: 'owner_id', type: 'int8', value: (row) => row.ownerId },
   { name: 'asset_id', type: 'int4', value: (row) => row.assetId },
   { name: 'balance_units', type: 'int8', value: (row) => row.balanceUnits },

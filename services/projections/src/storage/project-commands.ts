@@ -5,15 +5,16 @@ import { assert } from '@parite/kernel';
 import type { CommittedCommand } from '@parite/exchange';
 import { ProjectionChangeset } from '../mapping/changeset.ts';
 import type { MarketCatalogue } from '../mapping/market-catalogue.ts';
+import { unshardedProjection, type ProjectionShard } from '../mapping/rows.ts';
 import { advanceCheckpoint } from './checkpoint.ts';
 import type { TransactionSql } from './sql.ts';
 import { writeChangeset, type WriteCounts } from './write-changeset.ts';
 
 /** Folds `commands` (contiguous, starting right after `previous`) on a fork of `catalogue`. */
 export function buildChangeset(catalogue: MarketCatalogue, previous: bigint,
-  commands: readonly CommittedCommand[]): ProjectionChangeset {
+  commands: readonly CommittedCommand[], shard: ProjectionShard = unshardedProjection): ProjectionChangeset {
   assert(commands.length > 0, 'a batch has at least one command');
-  const changeset = new ProjectionChangeset(catalogue.fork());
+  const changeset = new ProjectionChangeset(catalogue.fork(), shard);
   for (const command of commands) changeset.add(command);
   assert(changeset.firstSequence === previous + 1n,
     `batch starts at ${changeset.firstSequence}, checkpoint is ${previous}`);

@@ -25,8 +25,10 @@ function updateAll(columns: readonly { name: string }[], except: readonly string
 }
 
 export async function writeChangeset(sql: TransactionSql, changeset: ProjectionChangeset): Promise<WriteCounts> {
-  // An asset is created once; a replayed duplicate would be a bug, so a conflict must fail.
-  await insertRows(sql, 'assets', assetColumns, changeset.assets);
+  // An asset is created once; a replayed duplicate would be a bug, so a conflict must fail. A sharded
+  // engine creates every asset on every shard (same id), and the first shard's projector writes it.
+  await insertRows(sql, 'assets', assetColumns, changeset.assets,
+    changeset.shard.sharded ? 'on conflict (asset_id) do nothing' : undefined);
   await insertRows(sql, 'markets', marketColumns, changeset.changedMarkets(),
     `on conflict (market_id) do update set ${updateAll(marketColumns, ['market_id'])}`);
   await insertRows(sql, 'user_fee_tiers', userFeeTierColumns, [...changeset.userFeeTiers.values()],
@@ -37,7 +39,7 @@ export async function writeChangeset(sql: TransactionSql, changeset: ProjectionC
   await insertRows(sql, 'ledger_postings', postingColumns, changeset.postings);
   const entries = await insertRows(sql, 'ledger_entries', entryColumns, changeset.entries);
   const balances = await insertRows(sql, 'balances', balanceColumns, changeset.balances(),
-    `on conflict (owner_id, asset_id) do update set ${updateAll(balanceColumns, ['owner_id', 'asset_id'])}`);
+    `on conflict (shard, owner_id, asset_id) do update set ${updateAll(balanceColumns, ['shard', 'owner_id', 'asset_id'])}`);
   return { orders, orderUpdates, trades, entries, balances };
 }
 
