@@ -2,7 +2,8 @@
 // problem found, not only the first.
 
 import { systemClock } from '@parite/kernel';
-import { decodeSnapshot, restoreSnapshot, stateHash, type ExchangeState } from '@parite/exchange';
+import { checkShardClearing, decodeSnapshot, restoreSnapshot, stateHash, type ExchangeState } from '@parite/exchange';
+import { projectionNameOf } from '@parite/projections';
 import { AuditLog, type Sql } from '@parite/platform';
 
 export interface CheckResult {
@@ -32,17 +33,20 @@ export interface ProjectionSnapshot {
   openOrders: Map<number, number>;
 }
 
-export async function readProjectionSnapshot(sql: Sql): Promise<ProjectionSnapshot> {
+/** One shard's rows (all rows when unsharded): its checkpoint, its balance rows, the orders whose ids it handed out. */
+export async function readProjectionSnapshot(sql: Sql, shardIndex = 0, shardCount = 1): Promise<ProjectionSnapshot> {
   return await sql.begin('isolation level repeatable read read only', async (transaction) => {
     const checkpoints = await transaction<{ sequence: bigint }[]>`
-      select sequence from projection_checkpoints where name = 'exchange'`;
+      select sequence from projection_checkpoints where name = ${projectionNameOf(shardIndex)}`;
     const balances = await transaction<{ owner_id: bigint; asset_id: number; balance_units: bigint; held_units: bigint }[]>`
-      select owner_id, asset_id, balance_units, held_units from balances`;
+      select owner_id, asset_id, balance_units, held_units from balances where shard = ${shardIndex}`;
     const sums = await transaction<{ asset_id: number; total: string }[]>`
-      select asset_id, sum(balance_units)::text as total from balances group by asset_id`;
-    const counts = await transaction<{ count: bigint }[]>`select count(*) as count from orders`;
+      select asset_id, sum(balance_units)::text as total from balances where shard = ${shardIndex} group by asset_id`;
+    const counts = await transaction<{ count: bigint }[]>`
+      select count(*) as count from orders where (order_id - 1) % ${shardCount} = ${shardIndex}`;
     const open = await transaction<{ order_id: bigint; filled_lots: bigint }[]>`
-      select order_id, filled_lots from orders where status in ('open', 'partially_filled')`;
+      select order_id, filled_lots from orders
+      where status in ('open', 'partially_filled') and (order_id - 1) % ${shardCount} = ${shardIndex}`;
     return {
       checkpoint: checkpoints[0]?.sequence ?? 0n,
       balances: new Map(balances.map((row) => [`${row.owner_id}/${row.asset_id}`, [row.balance_units, row.held_units]])),
@@ -71,8 +75,10 @@ export function compareProjection(projection: ProjectionSnapshot, state: Exchang
     }
   }
   for (const [assetId, sum] of projection.sums) if (sum !== 0n) differences.push(`asset ${assetId} sums to ${sum}`);
-  if (projection.orderCount !== state.nextOrderId - 1) {
-    differences.push(`${projection.orderCount} order rows, replay accepted ${state.nextOrderId - 1} orders`);
+  // Order ids start at the shard index + 1 and advance by the shard count.
+  const accepted = (state.nextOrderId - 1 - state.shardIndex) / state.shardCount;
+  if (projection.orderCount !== accepted) {
+    differences.push(`${projection.orderCount} order rows, replay accepted ${accepted} orders`);
   }
   for (const [orderId, record] of state.orders) {
     const filled = projection.openOrders.get(orderId);
@@ -102,6 +108,13 @@ export function checkLedger(state: ExchangeState): CheckResult {
   if (problems.length > 0) return { name: 'ledger invariant', ok: false, detail: listed(problems) };
   return { name: 'ledger invariant', ok: true,
     detail: `${accounts} accounts over ${state.assets.size} assets; every asset sums to zero` };
+}
+
+/** Across shards: the clearing accounts of every pair of shards hold exactly what is in flight. */
+export function checkClearing(states: readonly ExchangeState[]): CheckResult {
+  const problems = checkShardClearing(states);
+  if (problems.length > 0) return { name: 'cross-shard clearing', ok: false, detail: listed(problems) };
+  return { name: 'cross-shard clearing', ok: true, detail: `${states.length} shards; clearing accounts match the transfers in flight` };
 }
 
 export function compareSnapshot(snapshot: { sequence: bigint; data: Uint8Array }, state: ExchangeState): CheckResult {

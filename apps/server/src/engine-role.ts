@@ -14,8 +14,10 @@ import {
   ExchangeEngine, NatsCommandTransport, ReplicaEngine, ShardMap, ShardedEngine, serveCommandsOverNats,
   type ExchangeEngineApi, type ShardEngine,
 } from '@parite/exchange';
-import { ConfigError, isServiceEnabled, isSplitDeployment, type Logger, type PlatformConfig } from '@parite/platform';
-import { shardStorageNames, type JournalSetup } from './infrastructure.ts';
+import {
+  ConfigError, isServiceEnabled, isSplitDeployment, shardStorageNames, type Logger, type PlatformConfig,
+} from '@parite/platform';
+import type { JournalSetup } from './infrastructure.ts';
 
 export interface EngineShard {
   readonly index: number;

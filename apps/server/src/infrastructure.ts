@@ -12,7 +12,7 @@ import {
   type Journal, type SnapshotStore,
 } from '@parite/journal';
 import {
-  MemoryCache, NatsEventBus, RedisCache, type Cache, type EventBus, type Logger, type PlatformConfig,
+  MemoryCache, NatsEventBus, RedisCache, shardStorageNames, type Cache, type EventBus, type Logger, type PlatformConfig,
   type Sql,
 } from '@parite/platform';
 
@@ -20,23 +20,6 @@ export interface JournalSetup {
   journal: Journal;
   snapshots: SnapshotStore;
   close(): Promise<void>;
-}
-
-/**
- * Where each engine shard keeps its journal and snapshots: shard 0 keeps the unsharded names (file
- * directories, tables, NATS stream), every other shard adds its number. A journal that already holds
- * an unsharded engine's state refuses to become a shard (shard.configure), so nothing is mixed up.
- */
-export interface ShardStorageNames {
-  directorySuffix: string;
-  tableSuffix: string;
-  journalName: string;
-}
-
-export function shardStorageNames(config: Pick<PlatformConfig, 'journalName'>, shardIndex: number): ShardStorageNames {
-  if (shardIndex === 0) return { directorySuffix: '', tableSuffix: '', journalName: config.journalName };
-  return { directorySuffix: `-shard-${shardIndex}`, tableSuffix: `_shard_${shardIndex}`,
-    journalName: `${config.journalName}-shard-${shardIndex}` };
 }
 
 export async function openJournal(config: PlatformConfig, sql: Sql, shardIndex = 0): Promise<JournalSetup> {

@@ -111,4 +111,75 @@ if (realServices) {
       await connection.drain();
     }
   });
+
+  test('markets on two engine processes (shards) behind one api: orders routed, funds moved, history joined',
+    { timeout: 180_000 }, async () => {
+      const database = await createTestDatabase({ adminUrl: process.env['DATABASE_URL'] });
+      const journalName = `shards${process.pid}${Date.now() % 100_000}`;
+      const directories: string[] = [];
+      const servers: ServerProcess[] = [];
+      const start = async (services: string, engineShards: string): Promise<ServerProcess> => {
+        const dataDirectory = mkdtempSync(join(tmpdir(), `parite-shard-${engineShards}-`));
+        chmodSync(dataDirectory, 0o755);
+        directories.push(dataDirectory);
+        const server = startServer({ dataDirectory, httpPort: await freePort(), embeddedPostgresPort: await freePort(),
+          environment: { DATABASE_URL: database.url, PARITE_MASTER_KEY: 'cd'.repeat(32), NATS_URL: natsUrl,
+            PARITE_JOURNAL: 'nats', PARITE_JOURNAL_NAME: journalName, PARITE_SERVICES: services,
+            PARITE_SHARDS: 'BTC/TRY,BTC/USDT;ETH/TRY,ETH/USDT,USDT/TRY', PARITE_ENGINE_SHARDS: engineShards,
+            PARITE_MARKET_MAKER: 'false' } });
+        servers.push(server);
+        return server;
+      };
+      try {
+        const processes = await Promise.all([start('engine', '0'), start('engine', '1'), start('api,projections', '0')]);
+        await Promise.all(processes.map((server) => waitReady(server)));
+        const api = processes[2] as ServerProcess;
+        const credentials = JSON.parse(readFileSync(join(directories[2] as string, demoCredentialsFileName), 'utf8')) as DemoCredentials[];
+        const user = (prefix: string) => {
+          const found = credentials.find((entry) => entry.email.startsWith(prefix));
+          assert.ok(found !== undefined);
+          return found;
+        };
+        let nonce = 0;
+        const signed = async (who: DemoCredentials, method: string, path: string, body?: unknown) => {
+          const raw = body === undefined ? '' : JSON.stringify(body);
+          const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...signRequest({ keyId: who.apiKey, secret: who.secret, method, url: path, body: raw,
+              timestampMs: Date.now(), nonce: `shard-${++nonce}` }) };
+          const response = await fetch(api.baseUrl + path, { method, headers, body: body === undefined ? undefined : raw });
+          return { status: response.status, body: await response.json() as Record<string, unknown> };
+        };
+        // ETH/TRY lives in the second engine process; both sides' funds start on the funding shard.
+        const ask = await signed(user('alice@'), 'POST', '/v1/orders',
+          { symbol: 'ETH-TRY', side: 'sell', type: 'limit', price: '130000', quantity: '0.1' });
+        assert.equal(ask.status, 201, JSON.stringify(ask.body));
+        const bid = await signed(user('bob@'), 'POST', '/v1/orders',
+          { symbol: 'ETH-TRY', side: 'buy', type: 'limit', price: '130000', quantity: '0.1' });
+        assert.equal(bid.status, 201, JSON.stringify(bid.body));
+        assert.equal(bid.body['status'], 'filled');
+        assert.equal((Number(bid.body['orderId']) - 1) % 2, 1, 'the order id names shard 1');
+        const btc = await signed(user('bob@'), 'POST', '/v1/orders',
+          { symbol: 'BTC-TRY', side: 'buy', type: 'limit', price: '3800000', quantity: '0.01' });
+        assert.equal(btc.status, 201, JSON.stringify(btc.body));
+        assert.equal((Number(btc.body['orderId']) - 1) % 2, 0, 'the order id names shard 0');
+        await until(async () => {
+          const history = await signed(user('bob@'), 'GET', '/v1/orders/history?limit=10');
+          const items = history.body['items'] as { orderId: string }[] | undefined;
+          const ids = new Set(items?.map((item) => item.orderId));
+          return ids.has(bid.body['orderId'] as string) && ids.has(btc.body['orderId'] as string) ? true : undefined;
+        }, 'both shards\' projectors to write bob\'s orders');
+        const cancelled = await signed(user('bob@'), 'DELETE', '/v1/orders');
+        assert.equal(cancelled.body['cancelled'], 1);
+      } finally {
+        await Promise.all(servers.map((server) => stopGracefully(server).catch(() => undefined)));
+        await database.drop();
+        for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+        const connection = await connect({ servers: natsUrl });
+        const manager = await jetstreamManager(connection);
+        for (const name of [journalName, `${journalName}-shard-1`]) {
+          await manager.streams.delete(natsJournalNames(name).stream).catch(() => false);
+        }
+        await connection.drain();
+      }
+    });
 }

@@ -232,3 +232,21 @@ function embeddedMasterKey(dataDirectory: string): string {
   }
   return result.value.toLowerCase();
 }
+
+/**
+ * Where each engine shard keeps its journal and snapshots: shard 0 keeps the unsharded names (file
+ * directories, tables, NATS stream), every other shard adds its number. A journal that already holds
+ * an unsharded engine's state refuses to become a shard (shard.configure), so nothing is mixed up.
+ */
+export interface ShardStorageNames {
+  directorySuffix: string;
+  tableSuffix: string;
+  journalName: string;
+}
+
+export function shardStorageNames(config: Pick<PlatformConfig, 'journalName'>, shardIndex: number): ShardStorageNames {
+  if (shardIndex === 0) return { directorySuffix: '', tableSuffix: '', journalName: config.journalName };
+  return { directorySuffix: `-shard-${shardIndex}`, tableSuffix: `_shard_${shardIndex}`,
+    journalName: `${config.journalName}-shard-${shardIndex}` };
+}
+

@@ -3,12 +3,13 @@
 // its URL: the server's projector would keep writing against the tables being rebuilt, and its
 // journal is still growing past the copy being replayed. Stop the server, rebuild, start it again.
 
-import { committedFromJournal, rebuildProjections } from '@parite/projections';
+import { ShardMap } from '@parite/exchange';
+import { committedFromJournal, rebuildShardedProjections } from '@parite/projections';
 import { loadConfig } from '@parite/platform';
 import { flag, type Command } from '../command.ts';
 import { withDatabase } from '../database.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { openJournalForReading } from '../journal-reader.ts';
+import { openJournalForReading, type JournalReading } from '../journal-reader.ts';
 import { jsonText } from '../output.ts';
 import { isServerUp, serverUrl } from '../server-client.ts';
 
@@ -28,14 +29,21 @@ export const rebuildProjectionsCommand: Command = {
       output.err(`the server is running at ${url}: stop it before rebuilding the projections`);
       return ExitCode.ServerRunning;
     }
-    const report = await withDatabase(config, async (database) => {
-      const reading = await openJournalForReading(config, database.sql);
+    const shardMap = ShardMap.parse(config.shards);
+    const reports = await withDatabase(config, async (database) => {
+      const readings: JournalReading[] = [];
       try {
-        return await rebuildProjections(database.sql, committedFromJournal(reading.journal));
+        for (let shardIndex = 0; shardIndex < shardMap.shardCount; shardIndex++) {
+          readings.push(await openJournalForReading(config, database.sql, shardIndex));
+        }
+        return await rebuildShardedProjections(database.sql, readings.map((reading, shardIndex) => ({
+          readCommitted: committedFromJournal(reading.journal), shard: { shardIndex, sharded: shardMap.sharded } })));
       } finally {
-        await reading.close();
+        for (const reading of readings) await reading.close();
       }
     });
+    const report = { sequence: reports[0]?.sequence ?? 0n, commands: reports.reduce((total, item) => total + item.commands, 0),
+      ...(shardMap.sharded ? { shards: reports } : {}) };
     if (flag(values, 'json')) output.out(jsonText(report));
     else output.out(`projections rebuilt: ${report.commands} journal records projected, checkpoint at ${report.sequence}`);
     return ExitCode.Ok;

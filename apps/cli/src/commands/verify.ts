@@ -4,8 +4,10 @@
 //   - the balances and open orders projections equal that replay at the projections' checkpoint;
 //   - the latest snapshot's state hash equals the replay at the snapshot's sequence;
 //   - the ledger invariant over the full replay: every asset sums to zero.
-// Safe while the server runs (the journal is read from a copy; the projections from one snapshot).
+//   - with PARITE_SHARDS: each of the above per shard journal, then the clearing accounts across shards.
+// Safe while the server runs (the journal is read without its lock; the projections from one snapshot).
 
+import { ShardMap, type ExchangeState } from '@parite/exchange';
 import { loadConfig, type Sql } from '@parite/platform';
 import type { Snapshot } from '@parite/journal';
 import { flag, type Command } from '../command.ts';
@@ -15,7 +17,7 @@ import { openJournalForReading, type JournalReading } from '../journal-reader.ts
 import { jsonText } from '../output.ts';
 import { JournalReplay } from '../replay.ts';
 import {
-  checkAuditChain, checkLedger, compareProjection, compareSnapshot, readProjectionSnapshot, type CheckResult,
+  checkAuditChain, checkClearing, checkLedger, compareProjection, compareSnapshot, readProjectionSnapshot, type CheckResult,
   type ProjectionSnapshot,
 } from '../verify-checks.ts';
 
@@ -23,7 +25,13 @@ function failed(name: string, error: unknown): CheckResult {
   return { name, ok: false, detail: error instanceof Error ? error.message : String(error) };
 }
 
-async function replayChecks(reading: JournalReading, projection: ProjectionSnapshot | undefined): Promise<CheckResult[]> {
+interface ShardChecks {
+  results: CheckResult[];
+  /** The replayed state at the journal's end, when the replay completed. */
+  state: ExchangeState | undefined;
+}
+
+async function replayChecks(reading: JournalReading, projection: ProjectionSnapshot | undefined): Promise<ShardChecks> {
   const results: CheckResult[] = [];
   const last = reading.journal.lastSequence;
   let snapshot: Snapshot | undefined;
@@ -56,29 +64,37 @@ async function replayChecks(reading: JournalReading, projection: ProjectionSnaps
     await replay.advanceTo(last);
   } catch (error) {
     results.push(failed('journal replay', error));
-    return results;
+    return { results, state: undefined };
   }
   results.push({ name: 'journal replay', ok: true, detail: `${last} records replayed from the ${reading.source}` });
   results.push(checkLedger(replay.state));
-  return results;
+  return { results, state: replay.state };
 }
 
-async function runChecks(sql: Sql, openReading: () => Promise<JournalReading>): Promise<CheckResult[]> {
+async function runChecks(sql: Sql, shardCount: number, openReading: (shardIndex: number) => Promise<JournalReading>):
+  Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   results.push(await checkAuditChain(sql).catch((error: unknown) => failed('audit log', error)));
-  // Projections first, journal second: the copy of the journal then holds everything projected.
-  let projection: ProjectionSnapshot | undefined;
-  try {
-    projection = await readProjectionSnapshot(sql);
-  } catch (error) {
-    results.push(failed('projections', error));
+  const states: ExchangeState[] = [];
+  for (let shardIndex = 0; shardIndex < shardCount; shardIndex++) {
+    const named = (result: CheckResult) => (shardCount === 1 ? result : { ...result, name: `shard ${shardIndex} ${result.name}` });
+    // Projections first, journal second: the journal read then holds everything projected.
+    let projection: ProjectionSnapshot | undefined;
+    try {
+      projection = await readProjectionSnapshot(sql, shardIndex, shardCount);
+    } catch (error) {
+      results.push(named(failed('projections', error)));
+    }
+    const reading = await openReading(shardIndex);
+    try {
+      const checks = await replayChecks(reading, projection);
+      results.push(...checks.results.map(named));
+      if (checks.state !== undefined) states.push(checks.state);
+    } finally {
+      await reading.close();
+    }
   }
-  const reading = await openReading();
-  try {
-    results.push(...await replayChecks(reading, projection));
-  } finally {
-    await reading.close();
-  }
+  if (shardCount > 1 && states.length === shardCount) results.push(checkClearing(states));
   return results;
 }
 
@@ -88,12 +104,13 @@ export const verifyCommand: Command = {
   details: 'Checks the audit log\'s hash chain; replays the journal into a fresh engine core; compares the\n' +
     'balances and open orders projections with the replay at their checkpoint and the latest snapshot with\n' +
     'the replay at its sequence; checks that every asset sums to zero. Prints one line per check and exits 1\n' +
-    'when any check fails. Safe while the server runs (the file journal is read from a temporary copy).',
+    'when any check fails. Safe while the server runs (the file journal is read without taking its lock).',
   options: {},
   async run(values, { environment, output }) {
     const config = loadConfig(environment);
     const results = await withDatabase(config, (database) =>
-      runChecks(database.sql, () => openJournalForReading(config, database.sql)));
+      runChecks(database.sql, ShardMap.parse(config.shards).shardCount,
+        (shardIndex) => openJournalForReading(config, database.sql, shardIndex)));
     const failures = results.filter((result) => !result.ok).length;
     if (flag(values, 'json')) {
       output.out(jsonText({ ok: failures === 0, checks: results }));
