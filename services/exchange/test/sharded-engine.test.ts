@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '@parite/kernel';
+import { ManualClock, Prng } from '@parite/kernel';
 import { FileJournal, FileSnapshotStore } from '@parite/journal';
 import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
 import {
   ExchangeCore, ExchangeEngine, ShardMap, ShardedEngine, SystemOwner, checkShardClearing, clearingOwnerId,
-  defaultAssets, defaultMarkets, restoreSnapshot, shardOfId, stateHash, takeSnapshot, type ExchangeCommand,
+  defaultAssets, defaultMarkets, demoReferencePrices, restoreSnapshot, shardOfId, stateHash, takeSnapshot, type ExchangeCommand,
   type ExchangeState, type OrderPlaceCommand,
 } from '../src/index.ts';
 
@@ -201,3 +201,96 @@ test('shard transfers refuse bad input and change nothing', () => {
   assert.equal(restored.outboundShardTransfers.size, 1);
   assert.equal(restored.shardCount, 2);
 });
+
+/**
+ * The sharded engine answers exactly like one engine: the same workload, command by command, gives
+ * the same result codes, the same trades and the same balances per user (summed over the shards),
+ * while funds start on the funding shard and must follow the orders.
+ */
+test('differential: two shards and one engine give the same results, trades and balances', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'parite-shards-'));
+  try {
+    const { engine: sharded, shards } = await openSharded(directory);
+    const single = new ExchangeEngine({
+      journal: new FileJournal({ directory: join(directory, 'single-journal') }),
+      snapshots: new FileSnapshotStore({ directory: join(directory, 'single-snapshots') }),
+      clock: new ManualClock(1_700_000_000_000), checkInvariants: true,
+    });
+    await single.start();
+    const owners = [2001, 2002, 2003, 2004];
+    const setup: ExchangeCommand[] = [...defaultAssets, ...defaultMarkets,
+      ...Object.entries(demoReferencePrices).map(([symbol, priceUnits]): ExchangeCommand => ({ kind: 'market.reference-price', symbol, priceUnits }))];
+    for (const ownerId of owners) {
+      for (const [assetCode, amountUnits] of [['TRY', 5n * 10n ** 10n], ['BTC', 3n * 10n ** 6n], ['ETH', 10n ** 8n], ['USDT', 10n ** 9n]] as const) {
+        setup.push({ kind: 'ledger.transfer', transferId: `seed-${ownerId}-${assetCode}`, debitOwnerId: SystemOwner.External,
+          creditOwnerId: ownerId, assetCode, amountUnits, reason: 'seed' });
+      }
+    }
+    for (const command of setup) {
+      assert.equal((await single.submit(command)).result.code, 'OK');
+      assert.equal((await sharded.submit(command)).result.code, 'OK');
+    }
+    const prng = new Prng(7);
+    const placed: { ownerId: number; symbol: string; clientOrderId: string }[] = [];
+    let trades = [0, 0];
+    let shortOfFunds = 0;
+    for (let index = 0; index < 1_500; index++) {
+      const command = differentialCommand(prng, index, owners, placed);
+      const [one, many] = [await single.submit(command), await sharded.submit(command)];
+      assert.equal(many.result.code, one.result.code, `command ${index} (${command.kind})`);
+      if (one.result.code === 'LEDGER_INSUFFICIENT_FUNDS') shortOfFunds++;
+      const traded = (committed: typeof one) => committed.result.events.filter((event) => event.type === 'trade.executed').length;
+      trades = [(trades[0] ?? 0) + traded(one), (trades[1] ?? 0) + traded(many)];
+    }
+    assert.equal(trades[0], trades[1]);
+    assert.ok((trades[0] ?? 0) > 100, `the workload trades (${trades[0]})`);
+    assert.ok(shortOfFunds > 20, `funds run short often enough to matter (${shortOfFunds})`);
+    for (const ownerId of owners) {
+      for (const asset of single.state.assets.values()) {
+        const expected = single.state.ledger.peek(ownerId, asset.assetId);
+        const actual = sharded.state.ledger.peek(ownerId, asset.assetId);
+        assert.equal(actual?.balanceUnits ?? 0n, expected?.balanceUnits ?? 0n, `${ownerId} ${asset.code} balance`);
+        assert.equal(actual?.heldUnits ?? 0n, expected?.heldUnits ?? 0n, `${ownerId} ${asset.code} held`);
+      }
+    }
+    assert.ok((shards[1]?.state.ledger.accountsOf(owners[0] ?? 0).length ?? 0) > 0, 'funds moved to shard 1');
+    assertLedger(shards.map((shard) => shard.state));
+    await single.stop();
+    for (const shard of shards) await shard.stop();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+function differentialCommand(prng: Prng, index: number, owners: readonly number[],
+  placed: { ownerId: number; symbol: string; clientOrderId: string }[]): ExchangeCommand {
+  const roll = prng.nextUnit();
+  if (roll < 0.2 && placed.length > 0) {
+    const order = prng.pick(placed);
+    return { kind: 'order.cancel', ownerId: order.ownerId, symbol: order.symbol, orderId: undefined, clientOrderId: order.clientOrderId };
+  }
+  const ownerId = prng.pick(owners);
+  if (roll < 0.23) return { kind: 'order.cancel-all', ownerId, symbol: undefined };
+  if (roll < 0.27) {
+    return { kind: 'ledger.transfer', transferId: `w-${index}`, debitOwnerId: ownerId, creditOwnerId: SystemOwner.External,
+      assetCode: prng.pick(['TRY', 'BTC', 'ETH', 'USDT']), amountUnits: BigInt(prng.nextIntegerInclusive(1, 50_000_000)),
+      reason: 'withdrawal' };
+  }
+  const market = prng.pick(defaultMarkets);
+  const tick = market.parameters.tickSizeUnits;
+  const referenceTicks = (demoReferencePrices[market.symbol] ?? tick * 1_000n) / tick;
+  const isMarket = roll > 0.95;
+  const clientOrderId = `d-${index}`;
+  placed.push({ ownerId, symbol: market.symbol, clientOrderId });
+  return {
+    kind: 'order.place', ownerId, symbol: market.symbol, clientOrderId, side: prng.nextUnit() < 0.5 ? Side.Buy : Side.Sell,
+    type: isMarket ? 'market' : 'limit',
+    timeInForce: isMarket ? TimeInForce.ImmediateOrCancel : prng.pick([TimeInForce.GoodTillCancelled, TimeInForce.GoodTillCancelled,
+      TimeInForce.ImmediateOrCancel]),
+    postOnly: false,
+    priceUnits: isMarket ? undefined : (referenceTicks + BigInt(prng.nextIntegerInclusive(-20, 20))) * tick,
+    quantityUnits: BigInt(prng.nextIntegerInclusive(market.parameters.quantityMinLots, market.parameters.quantityMinLots + 400)) *
+      market.parameters.lotSizeUnits,
+    selfTradePrevention: SelfTradePrevention.CancelNewest,
+  };
+}
