@@ -94,8 +94,38 @@ async function runChecks(sql: Sql, shardCount: number, openReading: (shardIndex:
       await reading.close();
     }
   }
-  if (shardCount > 1 && states.length === shardCount) results.push(checkClearing(states));
+  if (shardCount > 1 && states.length === shardCount) results.push(await clearingCheck(states, shardCount, openReading));
   return results;
+}
+
+/**
+ * The shards' journals are read one after the other while the server may go on moving funds, so a
+ * credit read on one shard can belong to a debit the other shard's read did not reach yet. When the
+ * journals' ends disagree, the check is repeated on a cut: every shard replayed through the same
+ * engine timestamp, just before the earliest of their last records. A credit is always stamped after
+ * its debit was durable, so a cut never holds a credit without its debit.
+ */
+async function clearingCheck(states: readonly ExchangeState[], shardCount: number,
+  openReading: (shardIndex: number) => Promise<JournalReading>): Promise<CheckResult> {
+  const atEnds = checkClearing(states);
+  if (atEnds.ok) return atEnds;
+  const cutMs = Math.min(...states.map((state) => state.lastTimestampMs)) - 1;
+  const cutStates: ExchangeState[] = [];
+  for (let shardIndex = 0; shardIndex < shardCount; shardIndex++) {
+    const reading = await openReading(shardIndex);
+    try {
+      const replay = new JournalReplay(reading.journal);
+      await replay.advanceThroughTimestamp(cutMs);
+      cutStates.push(replay.state);
+    } catch (error) {
+      return failed('cross-shard clearing', error);
+    } finally {
+      await reading.close();
+    }
+  }
+  const atCut = checkClearing(cutStates);
+  return { ...atCut, detail: `${atCut.detail} (at the common cut ${new Date(cutMs).toISOString()}; the journals' ends ` +
+    'were read while funds moved)' };
 }
 
 export const verifyCommand: Command = {

@@ -5,7 +5,9 @@
 import { assert } from '@parite/kernel';
 import type { Journal } from '@parite/journal';
 import type { ExchangeState } from '../domain/state.ts';
-import { decodeSnapshot, encodeSnapshot, restoreSnapshot, takeSnapshot } from '../domain/state-codec.ts';
+import {
+  decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices, restoreSnapshot, takeSnapshot,
+} from '../domain/state-codec.ts';
 
 export interface EngineSnapshotStore {
   save(sequence: bigint, data: Uint8Array): Promise<void>;
@@ -39,9 +41,11 @@ export class SnapshotScheduler {
     if (this.everyCommands <= 0 || this.busy) return;
     if (sequence - this.lastSnapshotSequence < BigInt(this.everyCommands)) return;
     this.busy = true;
-    const data = encodeSnapshot(takeSnapshot(state));
+    // Captured now (it must match this sequence exactly); encoded in slices and saved later, so the
+    // commands behind this one are not held up by a long encoding.
+    const snapshot = takeSnapshot(state);
     this.lastSnapshotSequence = sequence;
-    this.inFlight = durable.then(() => this.store.save(sequence, data)).catch(() => {
+    this.inFlight = durable.then(async () => this.store.save(sequence, await encodeSnapshotInSlices(snapshot))).catch(() => {
       // A failed snapshot costs only recovery time; the journal still holds everything.
     }).finally(() => {
       this.busy = false;

@@ -8,6 +8,7 @@ import type { LedgerAccount } from './ledger.ts';
 import { quotePerLotTick } from './markets.ts';
 import { ExchangeState, type ClientOrderIdEntry, type OrderRecord, type PendingShardTransfer } from './state.ts';
 import type { AssetSpec, MarketSpec } from './types.ts';
+import { copySpec } from './admin-commands.ts';
 
 export const snapshotFormatVersion = 1;
 
@@ -46,12 +47,12 @@ export function takeSnapshot(state: ExchangeState): CoreSnapshot {
     },
     assets: [...state.assets.values()].map((asset) => ({ ...asset })),
     markets: [...state.markets.values()].map((market) => ({
-      spec: structuredClone(market.spec), lastTradeTicks: market.lastTradeTicks ?? null,
+      spec: copySpec(market.spec), lastTradeTicks: market.lastTradeTicks ?? null,
       referenceTicks: market.referenceTicks ?? null, book: market.book.snapshot(),
     })),
     accounts: state.ledger.sortedAccounts().map((account) => ({ ...account })),
     orders: [...state.orders.values()].sort((left, right) => left.view.orderId - right.view.orderId)
-      .map((record) => structuredClone(record)),
+      .map(copyOrderRecord),
     feeTiers: [...state.users.entries()].filter(([, user]) => user.feeTier !== 0)
       .map(([ownerId, user]): [number, number] => [ownerId, user.feeTier]).sort((left, right) => left[0] - right[0]),
     clientOrderIds: [...state.clientOrderIds.values()].map((entry) => ({ ...entry })),
@@ -61,6 +62,12 @@ export function takeSnapshot(state: ExchangeState): CoreSnapshot {
     conversionIds: [...state.conversionIds.entries()]
       .map(([conversionId, entry]): [string, string, number] => [conversionId, entry.fingerprint, entry.payPostingId]),
   };
+}
+
+/** A deep copy without structuredClone: the snapshot is captured inside the engine's hot path. */
+function copyOrderRecord(record: OrderRecord): OrderRecord {
+  return { view: { ...record.view }, heldUnits: record.heldUnits, holdAssetId: record.holdAssetId,
+    feeRate: { ...record.feeRate }, selfTradePrevention: record.selfTradePrevention };
 }
 
 export function restoreSnapshot(snapshot: CoreSnapshot): ExchangeState {
@@ -110,6 +117,38 @@ function restoreMarket(state: ExchangeState, entry: SnapshotMarket): void {
 
 export function encodeSnapshot(snapshot: CoreSnapshot): Uint8Array {
   return new TextEncoder().encode(jsonStringifyWithBigint(snapshot));
+}
+
+/** Array items encoded between two yields of encodeSnapshotInSlices. */
+export const snapshotSliceItems = 2_000;
+
+/**
+ * The same JSON document as encodeSnapshot, produced in slices of at most `snapshotSliceItems`
+ * array items with a yield to the event loop between slices. The captured snapshot is a deep copy, so
+ * the engine goes on while it is encoded: no single long pause for a big state (a 100k-entry
+ * snapshot encoded at once stalled every order behind it for tens of milliseconds).
+ */
+export async function encodeSnapshotInSlices(snapshot: CoreSnapshot,
+  yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<Uint8Array> {
+  const parts: string[] = [];
+  let key = 0;
+  for (const [name, value] of Object.entries(snapshot)) {
+    if (value === undefined) continue;
+    parts.push(`${key++ === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+    if (!Array.isArray(value)) {
+      parts.push(jsonStringifyWithBigint(value));
+      continue;
+    }
+    parts.push('[');
+    for (let start = 0; start < value.length; start += snapshotSliceItems) {
+      const slice = jsonStringifyWithBigint(value.slice(start, start + snapshotSliceItems));
+      parts.push(start === 0 ? slice.slice(1, -1) : `,${slice.slice(1, -1)}`);
+      await yieldToEventLoop();
+    }
+    parts.push(']');
+  }
+  parts.push(key === 0 ? '{}' : '}');
+  return new TextEncoder().encode(parts.join(''));
 }
 
 export function decodeSnapshot(data: Uint8Array): CoreSnapshot {
