@@ -231,12 +231,19 @@ test('differential: two shards and one engine give the same results, trades and 
       assert.equal((await sharded.submit(command)).result.code, 'OK');
     }
     const prng = new Prng(7);
-    const placed: { ownerId: number; symbol: string; clientOrderId: string }[] = [];
+    const placed: PlacedOrder[] = [];
     let trades = [0, 0];
     let shortOfFunds = 0;
+    let amends = 0;
     for (let index = 0; index < 1_500; index++) {
-      const command = differentialCommand(prng, index, owners, placed);
-      const [one, many] = [await single.submit(command), await sharded.submit(command)];
+      const { command, forSharded } = differentialCommand(prng, index, owners, placed);
+      const [one, many] = [await single.submit(command), await sharded.submit(forSharded ?? command)];
+      if (command.kind === 'order.place') {
+        const order = placed[placed.length - 1] as PlacedOrder;
+        order.singleOrderId = one.result.reply?.['orderId'] as number | undefined;
+        order.shardedOrderId = many.result.reply?.['orderId'] as number | undefined;
+      }
+      if (command.kind === 'order.amend') amends++;
       assert.equal(many.result.code, one.result.code, `command ${index} (${command.kind})`);
       if (one.result.code === 'LEDGER_INSUFFICIENT_FUNDS') shortOfFunds++;
       const traded = (committed: typeof one) => committed.result.events.filter((event) => event.type === 'trade.executed').length;
@@ -245,6 +252,7 @@ test('differential: two shards and one engine give the same results, trades and 
     assert.equal(trades[0], trades[1]);
     assert.ok((trades[0] ?? 0) > 100, `the workload trades (${trades[0]})`);
     assert.ok(shortOfFunds > 20, `funds run short often enough to matter (${shortOfFunds})`);
+    assert.ok(amends > 50, `the workload amends (${amends})`);
     for (const ownerId of owners) {
       for (const asset of single.state.assets.values()) {
         const expected = single.state.ledger.peek(ownerId, asset.assetId);
@@ -262,19 +270,41 @@ test('differential: two shards and one engine give the same results, trades and 
   }
 });
 
-function differentialCommand(prng: Prng, index: number, owners: readonly number[],
-  placed: { ownerId: number; symbol: string; clientOrderId: string }[]): ExchangeCommand {
+interface PlacedOrder {
+  ownerId: number;
+  symbol: string;
+  clientOrderId: string;
+  /** The same order has a different id in each engine. */
+  singleOrderId?: number;
+  shardedOrderId?: number;
+}
+
+/** One command for both engines, or (an amend, which names an order id) one for each. */
+function differentialCommand(prng: Prng, index: number, owners: readonly number[], placed: PlacedOrder[]):
+  { command: ExchangeCommand; forSharded?: ExchangeCommand } {
   const roll = prng.nextUnit();
   if (roll < 0.2 && placed.length > 0) {
     const order = prng.pick(placed);
-    return { kind: 'order.cancel', ownerId: order.ownerId, symbol: order.symbol, orderId: undefined, clientOrderId: order.clientOrderId };
+    return { command: { kind: 'order.cancel', ownerId: order.ownerId, symbol: order.symbol, orderId: undefined,
+      clientOrderId: order.clientOrderId } };
+  }
+  const recent = placed.slice(-30).filter((order) => order.singleOrderId !== undefined && order.shardedOrderId !== undefined);
+  if (roll < 0.3 && recent.length > 0) {
+    const order = prng.pick(recent);
+    const market = defaultMarkets.find((candidate) => candidate.symbol === order.symbol);
+    const tick = market?.parameters.tickSizeUnits ?? 1n;
+    const referenceTicks = (demoReferencePrices[order.symbol] ?? tick * 1_000n) / tick;
+    const amend = { kind: 'order.amend' as const, ownerId: order.ownerId, symbol: order.symbol, orderId: order.singleOrderId ?? 0,
+      priceUnits: prng.nextUnit() < 0.5 ? (referenceTicks + BigInt(prng.nextIntegerInclusive(-20, 20))) * tick : undefined,
+      quantityUnits: BigInt(prng.nextIntegerInclusive(1, 800)) * (market?.parameters.lotSizeUnits ?? 1n) };
+    return { command: amend, forSharded: { ...amend, orderId: order.shardedOrderId ?? 0 } };
   }
   const ownerId = prng.pick(owners);
-  if (roll < 0.23) return { kind: 'order.cancel-all', ownerId, symbol: undefined };
-  if (roll < 0.27) {
-    return { kind: 'ledger.transfer', transferId: `w-${index}`, debitOwnerId: ownerId, creditOwnerId: SystemOwner.External,
+  if (roll < 0.33) return { command: { kind: 'order.cancel-all', ownerId, symbol: undefined } };
+  if (roll < 0.37) {
+    return { command: { kind: 'ledger.transfer', transferId: `w-${index}`, debitOwnerId: ownerId, creditOwnerId: SystemOwner.External,
       assetCode: prng.pick(['TRY', 'BTC', 'ETH', 'USDT']), amountUnits: BigInt(prng.nextIntegerInclusive(1, 50_000_000)),
-      reason: 'withdrawal' };
+      reason: 'withdrawal' } };
   }
   const market = prng.pick(defaultMarkets);
   const tick = market.parameters.tickSizeUnits;
@@ -282,7 +312,7 @@ function differentialCommand(prng: Prng, index: number, owners: readonly number[
   const isMarket = roll > 0.95;
   const clientOrderId = `d-${index}`;
   placed.push({ ownerId, symbol: market.symbol, clientOrderId });
-  return {
+  return { command: {
     kind: 'order.place', ownerId, symbol: market.symbol, clientOrderId, side: prng.nextUnit() < 0.5 ? Side.Buy : Side.Sell,
     type: isMarket ? 'market' : 'limit',
     timeInForce: isMarket ? TimeInForce.ImmediateOrCancel : prng.pick([TimeInForce.GoodTillCancelled, TimeInForce.GoodTillCancelled,
@@ -292,5 +322,5 @@ function differentialCommand(prng: Prng, index: number, owners: readonly number[
     quantityUnits: BigInt(prng.nextIntegerInclusive(market.parameters.quantityMinLots, market.parameters.quantityMinLots + 400)) *
       market.parameters.lotSizeUnits,
     selfTradePrevention: SelfTradePrevention.CancelNewest,
-  };
+  } };
 }

@@ -12,6 +12,7 @@
 
 import { assert } from '@parite/kernel';
 import { ServiceError } from '@parite/contracts';
+import { amendHoldIncrease } from '../domain/order-cancel-amend.ts';
 import { placementHold } from '../domain/order-place.ts';
 import type { ExchangeStateView } from '../domain/state.ts';
 import type { CommandResult, ExchangeCommand } from '../domain/types.ts';
@@ -237,6 +238,10 @@ function fundsNeeded(state: ExchangeStateView, command: ExchangeCommand):
     case 'order.place': {
       const hold = placementHold(state, command);
       return hold === undefined ? undefined : { ownerId: command.ownerId, assetId: hold.assetId, units: hold.units };
+    }
+    case 'order.amend': {
+      const increase = amendHoldIncrease(state, command);
+      return increase === undefined ? undefined : { ownerId: command.ownerId, assetId: increase.assetId, units: increase.units };
     }
     case 'ledger.transfer': {
       const asset = state.assetByCode.get(command.assetCode);

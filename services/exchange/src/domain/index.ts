@@ -5,7 +5,7 @@ export * from './markets.ts';
 export * from './ledger.ts';
 export * from './state-codec.ts';
 export { clientOrderIdLengthMax, placementHold } from './order-place.ts';
-export { cancelAllOrdersMax } from './order-cancel-amend.ts';
+export { amendHoldIncrease, cancelAllOrdersMax } from './order-cancel-amend.ts';
 export * from './catalogue.ts';
 export * from './fx-conversion.ts';
 export * from './shards.ts';

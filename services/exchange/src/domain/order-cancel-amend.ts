@@ -5,7 +5,9 @@ import { BookResult } from '@parite/matching';
 import { priceToTicks, quantityToLots } from './markets.ts';
 import { refuse, tradingStatusCode, withinBand } from './order-place.ts';
 import { holdNeeded, type SettlementSink } from './settlement.ts';
-import { clientOrderIdKey, type ExchangeState, type MarketState, type OrderRecord } from './state.ts';
+import {
+  clientOrderIdKey, type ExchangeState, type ExchangeStateView, type MarketState, type OrderRecord,
+} from './state.ts';
 import type {
   CommandResult, ExchangeEvent, OrderAmendCommand, OrderCancelAllCommand, OrderCancelCommand, ResultCode,
 } from './types.ts';
@@ -70,6 +72,28 @@ export function cancelAllOrders(state: ExchangeState, sink: SettlementSink, comm
     if (orderMarket.book.cancel(orderId, sink) === BookResult.Ok) cancelled++;
   }
   return { code: 'OK', events, reply: { cancelled } };
+}
+
+/**
+ * The funds an amend would reserve beyond what its order already holds (asset and units), or
+ * undefined when the core would refuse it before the hold: a sharded engine moves this much to the
+ * order's shard before retrying an amend refused for insufficient funds.
+ */
+export function amendHoldIncrease(state: ExchangeStateView, command: OrderAmendCommand):
+  { assetId: number; units: bigint } | undefined {
+  const market = state.marketBySymbol.get(command.symbol);
+  if (market === undefined || tradingStatusCode(market) !== undefined) return undefined;
+  const record = state.orders.get(command.orderId);
+  if (record === undefined || record.view.ownerId !== command.ownerId || record.view.marketId !== market.spec.marketId) {
+    return undefined;
+  }
+  const resting = market.book.getOrder(record.view.orderId);
+  if (resting === undefined) return undefined;
+  const target = amendTarget(market, record, resting.remainingLots, command);
+  if (typeof target === 'string') return undefined;
+  const needed = holdNeeded(market, { ...record, view: { ...record.view, priceTicks: target.priceTicks } },
+    target.remainingLots);
+  return { assetId: record.holdAssetId, units: needed > record.heldUnits ? needed - record.heldUnits : 0n };
 }
 
 /**
