@@ -1,4 +1,4 @@
-// `npm run bench [engine] [pipeline] [e2e] [identity] [fx]`: runs each benchmark in its own process (a clean heap, GC flags
+// `npm run bench [engine] [pipeline] [shards] [e2e] [identity] [fx]`: runs each benchmark in its own process (a clean heap, GC flags
 // of its own) and repeats the one-line JSON results at the end. The whole run stays within
 // 10 minutes on the project's 2-core machine. Figures belong in docs/benchmarks.md with the
 // command that produced them.
@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 const benchmarks: Record<string, { script: string; flags: string[] }> = {
   engine: { script: 'bench/engine.ts', flags: ['--expose-gc'] },
   pipeline: { script: 'bench/pipeline.ts', flags: [] },
+  shards: { script: 'bench/shards.ts', flags: [] },
   e2e: { script: 'bench/e2e.ts', flags: [] },
   identity: { script: 'bench/identity.ts', flags: [] },
   fx: { script: 'bench/fx.ts', flags: [] },
