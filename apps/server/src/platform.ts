@@ -5,7 +5,9 @@
 
 import { assert, systemClock, type Clock } from '@parite/kernel';
 import { ApprovalService, PostgresApprovalStore, approvalsPlugin } from '@parite/approvals';
-import { TradingService, adminPlugin, tradingPlugin, type ExchangeEngineApi, type ExchangeState } from '@parite/exchange';
+import {
+  TradingService, adminPlugin, engineStatusPlugin, tradingPlugin, type ExchangeEngineApi, type ExchangeState,
+} from '@parite/exchange';
 import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import type { IdentityService } from '@parite/identity';
 import {
@@ -246,6 +248,7 @@ async function registerApi(app: HttpApp, dependencies: ApiDependencies):
   await app.register(tradingPlugin, { trading });
   const userExists = (userId: number) => identity.getUser(userId).then(() => true, () => false);
   await app.register(adminPlugin, { engine, audit, userExists, approvals });
+  await app.register(engineStatusPlugin, { engine });
   await app.register(approvalsPlugin, { service: approvals });
   await app.register(marketDataPlugin, { service: marketData, engine });
   await app.register(projectionsPlugin, { sql: database.sql, engine });

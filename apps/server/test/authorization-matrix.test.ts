@@ -48,6 +48,7 @@ const routePermissions: Record<string, Permission> = {
   'POST /v1/fx/quotes/{quoteId}/accept': 'order:write',
   'GET /v1/fx/conversions': 'account:read',
   'POST /v1/admin/assets': 'market:admin',
+  'GET /v1/admin/engine/shards': 'market:admin',
   'POST /v1/admin/markets': 'market:admin',
   'PATCH /v1/admin/markets/{symbol}': 'market:admin',
   'POST /v1/admin/markets/{symbol}/reference-price': 'market:admin',

@@ -82,6 +82,16 @@ test('two engine shards behave as one exchange', async () => {
     assert.equal(projected, harness.platform.engine.state.ledger.peek(harness.users['bob']?.userId ?? 0, 1)?.balanceUnits);
     const checkpoints = await sql<{ name: string }[]>`select name from projection_checkpoints order by name`;
     assert.deepEqual(checkpoints.map((row) => row.name), ['exchange', 'exchange-shard-1']);
+
+    // Operations see each shard: its markets, its sequence, nothing left unsettled.
+    const status = await harness.request('operator', 'GET', '/v1/admin/engine/shards');
+    assert.equal(status.status, 200, JSON.stringify(status.body));
+    const body = status.body as { shardCount: number; shards: { markets: string[]; pendingTransfers: number; ready: boolean }[] };
+    assert.equal(body.shardCount, 2);
+    assert.deepEqual(body.shards.map((shard) => shard.markets), [['BTC-TRY', 'BTC-USDT'], ['ETH-TRY', 'ETH-USDT', 'USDT-TRY']]);
+    assert.ok(body.shards.every((shard) => shard.ready && shard.pendingTransfers === 0));
+    const refused = await harness.request('bob', 'GET', '/v1/admin/engine/shards');
+    assert.equal(refused.status, 403);
   } finally {
     await harness.stop();
   }

@@ -15,3 +15,4 @@ export * from './app/shard-map.ts';
 export * from './app/shard-funds.ts';
 export * from './app/sharded-engine.ts';
 export * from './app/sharded-state-view.ts';
+export * from './http/engine-status-plugin.ts';
