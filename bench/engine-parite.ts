@@ -8,14 +8,32 @@ import {
 import type { EngineAdapter } from './engine-measure.ts';
 import { OperationKind, type Workload } from './engine-workload.ts';
 
-const EventType = { Ack: 1, Trade: 2, Rested: 3, Done: 4, Reduced: 5 } as const;
-/** Float64 slots per event record: the type plus up to nine fields (a trade). */
-const recordSlots = 10;
-/** Records in the ring (320 KB); a consumer would drain it every batch, here it simply wraps. */
-const ringRecordsMax = 1 << 12;
+// Const enums compile to literals. A module-level constant (or an imported OperationKind.Cancel)
+// is loaded from the module and type-checked on every use in optimized code, an overhead per
+// event that would be the adapter's, not the book's (see packages/matching/src/fast/order-store.ts).
+const enum EventType { Ack = 1, Trade = 2, Rested = 3, Done = 4, Reduced = 5 }
+const enum Ring {
+  /** Float64 slots per event record: the type plus up to nine fields (a trade). */
+  RecordSlots = 10,
+  /** Records in the ring (320 KB); a consumer would drain it every batch, here it simply wraps. */
+  RecordsMax = 1 << 12,
+}
+/** The workload's operation kinds and the book's time-in-force codes, as literals (checked below). */
+const enum Code {
+  Cancel = 3,
+  Market = 4,
+  GoodTillCancelled = 1,
+  ImmediateOrCancel = 2,
+}
+if (
+  Code.Cancel !== OperationKind.Cancel || Code.Market !== OperationKind.Market ||
+  Code.GoodTillCancelled !== TimeInForce.GoodTillCancelled || Code.ImmediateOrCancel !== TimeInForce.ImmediateOrCancel
+) {
+  throw new Error('engine-parite: literal codes differ from the workload or the book contract');
+}
 
 export class EventRing implements BookEventSink {
-  readonly slots = new Float64Array(ringRecordsMax * recordSlots);
+  readonly slots = new Float64Array(Ring.RecordsMax * Ring.RecordSlots);
   /** Events written since creation (acks included). */
   written = 0;
   tradedLots = 0;
@@ -68,7 +86,7 @@ export class EventRing implements BookEventSink {
   }
 
   private claim(type: number): number {
-    const base = (this.written & (ringRecordsMax - 1)) * recordSlots;
+    const base = (this.written & (Ring.RecordsMax - 1)) * Ring.RecordSlots;
     this.written += 1;
     this.slots[base] = type;
     return base;
@@ -120,7 +138,7 @@ export class PariteAdapter implements EngineAdapter {
     const workload = this.workload;
     const kind = workload.kind[index]!;
     const orderId = workload.orderId[index]!;
-    if (kind === OperationKind.Cancel) {
+    if (kind === Code.Cancel) {
       this.ring.acknowledge(orderId, this.book.cancel(orderId, this.ring));
       return;
     }
@@ -130,9 +148,7 @@ export class PariteAdapter implements EngineAdapter {
     input.side = workload.side[index]! as Side;
     input.priceTicks = workload.priceTicks[index]!;
     input.quantityLots = workload.quantityLots[index]!;
-    input.timeInForce = kind === OperationKind.Market
-      ? TimeInForce.ImmediateOrCancel
-      : TimeInForce.GoodTillCancelled;
+    input.timeInForce = kind === Code.Market ? Code.ImmediateOrCancel : Code.GoodTillCancelled;
     this.ring.acknowledge(orderId, this.book.place(input, this.ring));
   }
 }

@@ -9,6 +9,18 @@ import type { EngineAdapter } from './engine-measure.ts';
 import { OperationKind, type Workload } from './engine-workload.ts';
 
 const immediateOrCancel = 'IOC' as NonNullable<LimitOrderOptions['timeInForce']>;
+/**
+ * The workload's codes as literals, exactly as bench/engine-parite.ts reads them, so both adapters
+ * decode the workload at the same cost (const enum members compile to literals).
+ */
+const enum Code {
+  Cancel = 3,
+  Market = 4,
+  Buy = 1,
+}
+if (Code.Cancel !== OperationKind.Cancel || Code.Market !== OperationKind.Market || Code.Buy !== Side.Buy) {
+  throw new Error('engine-peer: literal codes differ from the workload or the book contract');
+}
 
 export class PeerAdapter implements EngineAdapter {
   readonly name = 'nodejs-order-book';
@@ -47,17 +59,17 @@ export class PeerAdapter implements EngineAdapter {
     const workload = this.workload;
     const kind = workload.kind[index]!;
     const orderId = String(workload.orderId[index]!);
-    if (kind === OperationKind.Cancel) {
+    if (kind === Code.Cancel) {
       if (this.book.cancel(orderId) !== undefined) this.doneOrders += 1;
       return;
     }
     const options: LimitOrderOptions = {
       id: orderId,
-      side: workload.side[index] === Side.Buy ? PeerSide.BUY : PeerSide.SELL,
+      side: workload.side[index] === Code.Buy ? PeerSide.BUY : PeerSide.SELL,
       size: workload.quantityLots[index]!,
       price: workload.priceTicks[index]!,
     };
-    if (kind === OperationKind.Market) options.timeInForce = immediateOrCancel;
+    if (kind === Code.Market) options.timeInForce = immediateOrCancel;
     const response = this.book.limit(options);
     this.doneOrders += response.done.length;
   }

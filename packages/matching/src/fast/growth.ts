@@ -19,8 +19,9 @@ export function growInt32(array: Int32Array, capacity: number): Int32Array {
   return grown;
 }
 
-export function growUint8(array: Uint8Array, capacity: number): Uint8Array {
-  const grown = new Uint8Array(capacity);
-  grown.set(array);
+/** A larger buffer holding a copy of the records of `buffer` (the rest zeroed). */
+export function growRecords(buffer: ArrayBufferLike, byteLength: number): ArrayBuffer {
+  const grown = new ArrayBuffer(byteLength);
+  new Uint8Array(grown).set(new Uint8Array(buffer));
   return grown;
 }

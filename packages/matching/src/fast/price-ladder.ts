@@ -20,6 +20,10 @@ import { IntegerMap } from './integer-map.ts';
 import { handleNone } from './order-store.ts';
 import { Side } from '../types.ts';
 
+/** handleNone as a literal for the hot paths (fast/order-store.ts says why). */
+const enum Handle { None = -1 }
+assert(Handle.None === handleNone, 'price ladder: Handle.None differs from handleNone');
+
 export class PriceLadder {
   /** +1 for bids, -1 for asks: rank = priceTicks * direction. */
   readonly direction: number;
@@ -39,13 +43,13 @@ export class PriceLadder {
 
   /** The level with the best price, or handleNone. */
   bestLevel(): number {
-    return this.length === 0 ? handleNone : this.levels[this.length - 1]!;
+    return this.length === 0 ? Handle.None : this.levels[this.length - 1]!;
   }
 
   /** The level `distance` steps behind the best (0 = best), or handleNone past the end. */
   levelFromBest(distance: number): number {
     const index = this.length - 1 - distance;
-    return index < 0 ? handleNone : this.levels[index]!;
+    return index < 0 ? Handle.None : this.levels[index]!;
   }
 
   /** The level at exactly priceTicks, or handleNone. */
