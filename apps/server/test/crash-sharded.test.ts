@@ -11,14 +11,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Prng } from '@parite/kernel';
 import { createTestDatabase, type Sql, type TestDatabase } from '@parite/platform';
+import { runCli } from '../../cli/test/support/cli-harness.ts';
 import { checkAcknowledged } from './support/crash-checks.ts';
 import { readDemoUsers, SignedClient } from './support/crash-client.ts';
 import { connectServerDatabase, ownerIdsByEmail, readProjection } from './support/crash-database.ts';
@@ -35,29 +34,16 @@ const markets = loadMarkets(['BTC-TRY', 'ETH-TRY']);
 const runMsMin = 700;
 const runMsMax = 2_000;
 const settleWaitMsMax = 30_000;
-const cliPath = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface VerifyReport { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }
 
 /** The operator's verify, as a child process with the server's configuration. */
 async function verify(environment: Record<string, string>): Promise<VerifyReport> {
-  const inherited: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('PARITE_') && name !== 'DATABASE_URL') inherited[name] = value;
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'verify', '--json'], {
-    cwd: repositoryRoot, env: { ...inherited, ...environment, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  await new Promise((resolve) => child.once('exit', resolve));
+  const result = await runCli(['verify', '--json'], { ...environment, LOG_LEVEL: 'silent' });
   try {
-    return JSON.parse(stdout) as VerifyReport;
+    return JSON.parse(result.stdout) as VerifyReport;
   } catch {
-    throw new Error(`verify printed no report: ${stdout}\n${stderr}`);
+    throw new Error(`verify printed no report: ${result.stdout}\n${result.stderr}`);
   }
 }
 

@@ -10,6 +10,7 @@
 // is safe; moving an existing market between shards is not supported (its book lives in a journal).
 
 import { assert } from '@parite/kernel';
+import { validateSymbol } from '../domain/markets.ts';
 import { shardCountMax } from '../domain/shards.ts';
 
 /** Shard 0 holds the funding accounts: deposits, withdrawals and FX conversions post there. */
@@ -46,7 +47,7 @@ export class ShardMap {
     groups.forEach((group, shardIndex) => {
       for (const entry of group.split(',').map((symbol) => symbol.trim()).filter((symbol) => symbol !== '')) {
         const symbol = entry.replace('-', '/');
-        if (!/^[A-Z0-9]{2,12}\/[A-Z0-9]{2,12}$/.test(symbol)) throw new Error(`PARITE_SHARDS: bad market symbol ${entry}`);
+        if (!validateSymbol(symbol)) throw new Error(`PARITE_SHARDS: bad market symbol ${entry}`);
         if (named.has(symbol)) throw new Error(`PARITE_SHARDS: ${symbol} is named twice`);
         named.set(symbol, shardIndex);
       }
