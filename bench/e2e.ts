@@ -10,6 +10,7 @@
 // Acknowledgement = the server's reply, sent only after the order is durable in the journal.
 // Prints one JSON line: {"bench":"e2e","wsOrdersPerSec":…,"wsP50Ms":…,"wsP99Ms":…,"restOrdersPerSec":…,"restP99Ms":…}
 
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { BenchSocket } from './e2e/ws-client.ts';
@@ -21,6 +22,8 @@ const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '8' }, rate: { type: 'string', default: '10000' },
   connections: { type: 'string', default: '5' }, window: { type: 'string', default: '64' },
   'rest-connections': { type: 'string', default: '32' },
+  // --closed-only: only the closed WebSocket loop (orders/s and server CPU per order), for A/B runs.
+  'closed-only': { type: 'boolean', default: false },
 } });
 const phaseMs = Number(values.seconds) * 1000;
 /** Pause between the WebSocket and REST phases. */
@@ -60,7 +63,7 @@ async function wsClosedLoop(sockets: BenchSocket[], windowSize: number) {
     await Promise.all(Array.from({ length: windowSize }, worker));
   }));
   const seconds = (performance.now() - started) / 1000;
-  return { ordersPerSec: Math.round(acknowledged / seconds), refused };
+  return { ordersPerSec: Math.round(acknowledged / seconds), acknowledged, refused };
 }
 
 async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number) {
@@ -92,6 +95,17 @@ async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number) {
     p999Ms: percentile(latencies, 0.999), achievedPerSec: achieved };
 }
 
+/** Busy CPU time of the whole machine (all cores, every state but idle and iowait), from /proc/stat. */
+function machineCpuMs(): { busyMs: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const [user = 0, nice = 0, system = 0, _idle = 0, _iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    return { busyMs: ((user + nice + system + irq + softirq + steal) * 1000) / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const server = await startServerProcess();
   try {
@@ -103,7 +117,30 @@ async function main(): Promise<void> {
       sockets.push(await BenchSocket.connect(server.baseUrl, traders[index % traders.length] as DemoCredential,
         `bench-${index}-${Date.now()}`));
     }
+    const cpuBeforeMs = server.cpuMs();
+    const mainThreadBeforeMs = server.mainThreadCpuMs();
+    const machineBefore = machineCpuMs();
+    const clientBefore = process.cpuUsage();
     const closed = await wsClosedLoop(sockets, Number(values.window));
+    const cpuAfterMs = server.cpuMs();
+    const mainThreadAfterMs = server.mainThreadCpuMs();
+    const machineAfter = machineCpuMs();
+    const client = process.cpuUsage(clientBefore);
+    const perOrderUs = (ms: number) => Math.round((ms * 1000) / closed.acknowledged);
+    const machineBusyCpuUsPerOrder = machineBefore === undefined || machineAfter === undefined ? undefined
+      : perOrderUs(machineAfter.busyMs - machineBefore.busyMs);
+    const clientCpuUsPerOrder = perOrderUs((client.user + client.system) / 1000);
+    // Server CPU (all its threads) per acknowledged order in the closed loop, cancels included: a
+    // steadier figure than orders/s on a noisy machine, for comparing changes.
+    const serverCpuUsPerOrder = cpuBeforeMs === undefined || cpuAfterMs === undefined ? undefined
+      : Math.round(((cpuAfterMs - cpuBeforeMs) * 1000) / closed.acknowledged);
+    const serverMainThreadCpuUsPerOrder = mainThreadBeforeMs === undefined || mainThreadAfterMs === undefined ? undefined
+      : Math.round(((mainThreadAfterMs - mainThreadBeforeMs) * 1000) / closed.acknowledged);
+    if (values['closed-only'] === true) {
+      console.log(JSON.stringify({ bench: 'e2e-closed', wsOrdersPerSec: closed.ordersPerSec, serverCpuUsPerOrder,
+        serverMainThreadCpuUsPerOrder, clientCpuUsPerOrder, machineBusyCpuUsPerOrder }));
+      return;
+    }
     const open = await wsOpenLoop(sockets, rate);
     for (const socket of sockets) socket.close();
     // The projections write the WebSocket phases' orders to PostgreSQL behind the engine; let them
@@ -114,7 +151,7 @@ async function main(): Promise<void> {
       bench: 'e2e', wsOrdersPerSec: closed.ordersPerSec, wsP50Ms: open.p50Ms, wsP99Ms: open.p99Ms,
       restOrdersPerSec: rest.ordersPerSec, restP99Ms: rest.p99Ms,
       wsOpenLoopRatePerSec: rate, wsOpenLoopAchievedPerSec: open.achievedPerSec, wsP999Ms: open.p999Ms,
-      wsRefused: closed.refused, restP50Ms: rest.p50Ms, restRefused: rest.refused,
+      wsRefused: closed.refused, serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder, restP50Ms: rest.p50Ms, restRefused: rest.refused,
       connections: count, window: Number(values.window), restConnections: Number(values['rest-connections']),
     }));
   } finally {

@@ -18,12 +18,30 @@ export interface DemoCredential {
 export interface ServerProcess {
   baseUrl: string;
   credentials: DemoCredential[];
+  /** CPU time (user + system) the server process has used so far, in ms; undefined where /proc is absent. */
+  cpuMs(): number | undefined;
+  /** The same for the server's main thread alone (engine, API, WebSocket; not its worker threads). */
+  mainThreadCpuMs(): number | undefined;
   stop(): Promise<void>;
 }
 
 /** Bound on waiting for the server to become ready (embedded PostgreSQL initdb included). */
 const readyWaitMsMax = 120_000;
 
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const clockTicksPerSecond = 100;
+
+function processCpuMs(statPath: string): number | undefined {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / clockTicksPerSecond : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function startServerProcess(): Promise<ServerProcess> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-bench-'));
@@ -32,7 +50,8 @@ export async function startServerProcess(): Promise<ServerProcess> {
   // BENCH_SERVER_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of the server (for finding where time goes).
   const profileDirectory = process.env['BENCH_SERVER_CPU_PROFILE_DIR'];
   const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
-  const child: ChildProcess = spawn(process.execPath, [...profiling, '--import', 'tsx', 'apps/server/src/main.ts'], {
+  const extraFlags = (process.env['BENCH_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag.length > 0);
+  const child: ChildProcess = spawn(process.execPath, [...extraFlags, ...profiling, '--import', 'tsx', 'apps/server/src/main.ts'], {
     env: {
       ...process.env, PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
       PARITE_MARKET_MAKER: 'false', PARITE_RATE_LIMIT: 'off', LOG_LEVEL: 'warn',
@@ -51,6 +70,8 @@ export async function startServerProcess(): Promise<ServerProcess> {
     DemoCredential[];
   return {
     baseUrl, credentials,
+    cpuMs: () => (child.pid === undefined ? undefined : processCpuMs(`/proc/${child.pid}/stat`)),
+    mainThreadCpuMs: () => (child.pid === undefined ? undefined : processCpuMs(`/proc/${child.pid}/task/${child.pid}/stat`)),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');

@@ -1,6 +1,7 @@
 // One benchmark WebSocket client: logs in with a signed API-key login, then pipelines order
 // operations, matching replies to requests by id.
 
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { signWebSocketLogin } from '@parite/identity';
 import type { DemoCredential } from './server-process.ts';
@@ -13,7 +14,14 @@ export class BenchSocket {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  private constructor(private readonly socket: WebSocket) {
+  /** Sends of one synchronous pass leave in one write (as a bot batching its requests would). */
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.raw?.uncork();
+  };
+
+  private constructor(private readonly socket: WebSocket, private readonly raw: Socket | undefined) {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { code: string } };
       if (typeof message.id !== 'number') return;
@@ -26,11 +34,15 @@ export class BenchSocket {
 
   static async connect(baseUrl: string, credential: DemoCredential, nonce: string): Promise<BenchSocket> {
     const socket = new WebSocket(baseUrl.replace('http', 'ws') + '/ws', { perMessageDeflate: false });
+    let raw: Socket | undefined;
+    socket.once('upgrade', (response) => {
+      raw = response.socket;
+    });
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const client = new BenchSocket(socket);
+    const client = new BenchSocket(socket, raw);
     const login = signWebSocketLogin({ keyId: credential.apiKey, secret: credential.secret, timestampMs: Date.now(),
       nonce });
     const reply = await client.request({ ...login });
@@ -42,6 +54,11 @@ export class BenchSocket {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
+      if (!this.corked && this.raw !== undefined) {
+        this.corked = true;
+        this.raw.cork();
+        process.nextTick(this.uncork);
+      }
       this.socket.send(JSON.stringify({ ...message, id }));
     });
   }

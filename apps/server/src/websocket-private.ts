@@ -87,8 +87,11 @@ type Outbox = Map<number, { orders: unknown[]; fills: unknown[]; balances: unkno
 /** Groups a batch's events by owner, then sends each owner one message per channel. */
 function publishPrivate(hub: WebSocketHub, engine: ExchangeEngineApi, batch: readonly CommittedCommand[]): void {
   if (hub.connectionCount === 0) return;
+  const watched = hub.privateSubscriberUserIds();
+  if (watched.size === 0) return;
   const outbox: Outbox = new Map();
   const entry = (ownerId: number) => {
+    if (!watched.has(ownerId)) return undefined;
     let value = outbox.get(ownerId);
     if (value === undefined) outbox.set(ownerId, value = { orders: [], fills: [], balances: [] });
     return value;
@@ -96,22 +99,23 @@ function publishPrivate(hub: WebSocketHub, engine: ExchangeEngineApi, batch: rea
   for (const committed of batch) {
     for (const event of committed.result.events) {
       switch (event.type) {
-        case 'order.accepted': entry(event.order.ownerId).orders.push({ event: 'accepted', orderId: event.order.orderId,
+        case 'order.accepted': entry(event.order.ownerId)?.orders.push({ event: 'accepted', orderId: event.order.orderId,
           clientOrderId: event.order.clientOrderId }); break;
         case 'order.rested': case 'order.amended': case 'order.reduced':
-          entry(event.ownerId).orders.push({ event: event.type.slice(6), orderId: event.orderId }); break;
-        case 'order.done': entry(event.ownerId).orders.push({ event: 'done', orderId: event.orderId,
+          entry(event.ownerId)?.orders.push({ event: event.type.slice(6), orderId: event.orderId }); break;
+        case 'order.done': entry(event.ownerId)?.orders.push({ event: 'done', orderId: event.orderId,
           reason: event.reason }); break;
         case 'trade.executed':
-          entry(event.makerOwnerId).fills.push({ tradeId: event.tradeId, orderId: event.makerOrderId, role: 'maker' });
-          entry(event.takerOwnerId).fills.push({ tradeId: event.tradeId, orderId: event.takerOrderId, role: 'taker' });
+          entry(event.makerOwnerId)?.fills.push({ tradeId: event.tradeId, orderId: event.makerOrderId, role: 'maker' });
+          entry(event.takerOwnerId)?.fills.push({ tradeId: event.tradeId, orderId: event.takerOrderId, role: 'taker' });
           break;
         case 'balance.changed': {
           const asset = engine.state.assets.get(event.assetId);
-          if (asset === undefined || event.ownerId < 1) break;
+          const target = entry(event.ownerId);
+          if (asset === undefined || target === undefined) break;
           const { balanceUnits, heldUnits } = committed.shardIndex === undefined ? event
             : acrossShards(engine, event.ownerId, event.assetId) ?? event;
-          entry(event.ownerId).balances.push({ asset: asset.code,
+          target.balances.push({ asset: asset.code,
             total: formatDecimal(balanceUnits, asset.scale),
             available: formatDecimal(balanceUnits - heldUnits, asset.scale),
             held: formatDecimal(heldUnits, asset.scale) });

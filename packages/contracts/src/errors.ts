@@ -145,7 +145,12 @@ export class ServiceError extends Error {
     readonly details?: Record<string, unknown>,
     message?: string,
   ) {
+    // An expected failure is answered, not debugged: no stack trace is captured for it (a refused
+    // order or a cancel that lost the race paid for one on the hot path). Server faults keep theirs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (errorCatalogue[code].httpStatus < 500) Error.stackTraceLimit = 0;
     super(message ?? errorCatalogue[code].message);
+    Error.stackTraceLimit = stackTraceLimit;
   }
   get httpStatus(): number {
     return errorCatalogue[this.code].httpStatus;

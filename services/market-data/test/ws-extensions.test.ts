@@ -46,6 +46,7 @@ test('private channel: auth required, then snapshot, then only the owner gets up
     assert.deepEqual(await client.request({ op: 'subscribe', channel: 'orders', id: 3 }), { id: 3, result: 'ok' });
     assert.deepEqual(await client.next(), { channel: 'orders', type: 'snapshot', data: { openOrders: [], userId } });
   }
+  assert.deepEqual([...server.hub.privateSubscriberUserIds()].sort(), [7, 8], 'the users watching a private channel');
   const symbolRefused = await alice.request({ op: 'subscribe', channel: 'orders', symbol: 'BTC-TRY', id: 4 });
   assert.equal((symbolRefused['error'] as { code: string }).code, 'WS_MESSAGE_INVALID');
   assert.equal(server.hub.publishPrivate('orders', ownedBy(7), { orderId: 1, status: 'filled' }), 1);
@@ -71,6 +72,7 @@ test('permission and principal change: forbidden without it, private subscriptio
   await client.next(); // snapshot
   await client.request({ op: 'auth', token: 8, id: 6 }); // someone else on the same socket
   assert.equal(server.hub.publishPrivate('orders', () => true, { leaked: true }), 0, 'no private stream survives re-auth');
+  assert.equal(server.hub.privateSubscriberUserIds().size, 0, 'nobody watches a private channel any more');
   await client.expectNothingPending();
   const [connection] = server.hub.connectionsMatching(() => true);
   assert.deepEqual([...(connection?.subscriptions ?? [])], ['ticker|BTC-TRY'], 'public subscriptions stay');

@@ -113,6 +113,21 @@ export class WebSocketHub {
     return this.broadcast(subscribers, filter, { channel, type: 'update', data });
   }
 
+  /**
+   * The users with at least one private subscription: a publisher builds private messages for these
+   * owners only (under order load most owners watch nothing).
+   */
+  privateSubscriberUserIds(): ReadonlySet<number> {
+    const userIds = new Set<number>();
+    for (const channel of this.privateChannels.keys()) {
+      for (const connection of this.index.subscribersOf(channel) ?? []) {
+        const principal = connection.principal;
+        if (principal.kind === 'user') userIds.add(principal.userId);
+      }
+    }
+    return userIds;
+  }
+
   /** Handles an HTTP upgrade; false when the path is not the hub's (someone else may take it). */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (pathOf(request.url) !== this.settings.path) return false;
