@@ -65,13 +65,17 @@ export class GroupCommitter {
     let sizeBytes = 0;
     const records: JournalRecord[] = [];
     const firstSequence = this.enqueuedSequence + 1n;
-    for (const [index, entry] of entries.entries()) {
+    // An indexed loop and a running sequence: this runs for every command the engine journals.
+    let sequence = this.enqueuedSequence;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as JournalEntry;
       assertEntry(entry, this.limits);
       sizeBytes += entryBytes(entry);
-      records.push({ sequence: firstSequence + BigInt(index), timestampMs: entry.timestampMs, payload: entry.payload });
+      records.push({ sequence: ++sequence, timestampMs: entry.timestampMs, payload: entry.payload });
     }
     assert(sizeBytes <= this.limits.flushBytesMax, 'one call must fit in one flush (flushBytesMax)');
-    const lastSequence = firstSequence + BigInt(entries.length - 1);
+    const lastSequence = sequence;
+    assert(lastSequence === firstSequence + BigInt(entries.length - 1), 'one sequence per entry');
     this.enqueuedSequence = lastSequence;
     const durable = new Promise<bigint>((resolve, reject) => {
       this.queue.push({ records, sizeBytes, resolve, reject });
