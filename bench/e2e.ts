@@ -8,6 +8,9 @@
 // (no coordinated omission). REST: closed loop with concurrent keep-alive connections, each request
 // signed (HMAC over method, path, body hash, timestamp, nonce).
 // Acknowledgement = the server's reply, sent only after the order is durable in the journal.
+// CPU: for the closed loop, the CPU time per acknowledged order of the server (all threads, and its
+// main thread alone) from /proc/<pid>/stat; with --closed-only (only that phase, for A/B runs) also
+// the load generator's and the whole machine's (/proc/stat).
 // Prints one JSON line: {"bench":"e2e","wsOrdersPerSec":…,"wsP50Ms":…,"wsP99Ms":…,"restOrdersPerSec":…,"restP99Ms":…}
 
 import { readFileSync } from 'node:fs';
