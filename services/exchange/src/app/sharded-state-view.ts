@@ -96,12 +96,7 @@ class MergedLedger implements LedgerView {
     const byAsset = new Map<number, LedgerAccount>();
     for (const state of holding) {
       for (const account of state.ledger.accountsOf(ownerId)) {
-        const total = byAsset.get(account.assetId);
-        if (total === undefined) byAsset.set(account.assetId, { ...account });
-        else {
-          total.balanceUnits += account.balanceUnits;
-          total.heldUnits += account.heldUnits;
-        }
+        byAsset.set(account.assetId, addAccount(byAsset.get(account.assetId), account));
       }
     }
     return [...byAsset.values()];
@@ -111,12 +106,7 @@ class MergedLedger implements LedgerView {
     let total: LedgerAccount | undefined;
     for (const state of this.states()) {
       const account = state.ledger.peek(ownerId, assetId);
-      if (account === undefined) continue;
-      if (total === undefined) total = { ...account };
-      else {
-        total.balanceUnits += account.balanceUnits;
-        total.heldUnits += account.heldUnits;
-      }
+      if (account !== undefined) total = addAccount(total, account);
     }
     return total;
   }
@@ -153,4 +143,12 @@ export class ShardedStateView implements ExchangeStateView {
     this.clientOrderIds = new MergedMap(() => states().map((state) => state.clientOrderIds));
     this.ledger = new MergedLedger(states);
   }
+}
+
+/** Adds one shard's account into a running total; the first is copied, so no shard's account is changed. */
+function addAccount(total: LedgerAccount | undefined, account: LedgerAccount): LedgerAccount {
+  if (total === undefined) return { ...account };
+  total.balanceUnits += account.balanceUnits;
+  total.heldUnits += account.heldUnits;
+  return total;
 }
