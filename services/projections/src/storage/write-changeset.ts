@@ -26,9 +26,12 @@ function updateAll(columns: readonly { name: string }[], except: readonly string
 
 export async function writeChangeset(sql: TransactionSql, changeset: ProjectionChangeset): Promise<WriteCounts> {
   // An asset is created once; a replayed duplicate would be a bug, so a conflict must fail. A sharded
-  // engine creates every asset on every shard (same id), and the first shard's projector writes it.
+  // engine creates every asset on every shard (same id, same code), and whichever shard's projector
+  // writes it first wins. No conflict target: two projectors inserting the same asset at the same
+  // moment can collide on either unique index (asset_id or code), and `on conflict (asset_id)` only
+  // forgives the first (seen in CI: "assets_code_key" while both shards seeded the catalogue).
   await insertRows(sql, 'assets', assetColumns, changeset.assets,
-    changeset.shard.sharded ? 'on conflict (asset_id) do nothing' : undefined);
+    changeset.shard.sharded ? 'on conflict do nothing' : undefined);
   await insertRows(sql, 'markets', marketColumns, changeset.changedMarkets(),
     `on conflict (market_id) do update set ${updateAll(marketColumns, ['market_id'])}`);
   await insertRows(sql, 'user_fee_tiers', userFeeTierColumns, [...changeset.userFeeTiers.values()],
