@@ -47,6 +47,20 @@ test('two engine shards behave as one exchange', async () => {
       assert.equal(placed.status, 201, JSON.stringify(placed.body));
       resting.push((placed.body as OrderBody).orderId);
     }
+    // Public market data follows both shards (their journal sequences are independent): trades and
+    // the resting bids show on each market.
+    for (const [symbol, price] of [['BTC-TRY', '3700000'], ['ETH-TRY', '125000']] as const) {
+      const recent = await harness.request('bob', 'GET', `/v1/markets/${symbol}/trades`);
+      assert.equal((recent.body as { trades: unknown[] }).trades.length, 1, `${symbol} trades: ${JSON.stringify(recent.body)}`);
+      // Depth is published at most every 50 ms: wait (bounded) for the diff that carries the bid.
+      let depth = await harness.request('bob', 'GET', `/v1/markets/${symbol}/depth`);
+      const hasBid = () => (depth.body as { bids: [string, string][] }).bids.some(([level]) => level === price);
+      for (let attempt = 0; attempt < 40 && !hasBid(); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        depth = await harness.request('bob', 'GET', `/v1/markets/${symbol}/depth`);
+      }
+      assert.ok(hasBid(), `${symbol} depth shows the resting bid: ${JSON.stringify(depth.body)}`);
+    }
     const open = await harness.request('bob', 'GET', '/v1/orders/open');
     assert.deepEqual((open.body as { orders: OrderBody[] }).orders.map((order) => order.orderId).sort(), [...resting].sort());
     const fetched = await harness.request('bob', 'GET', `/v1/orders/${resting[1]}`);

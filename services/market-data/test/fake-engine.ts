@@ -26,6 +26,10 @@ export class FakeEngine implements ExchangeEngineApi {
     return this.core.state;
   }
 
+  appliedSequenceOfMarket(_marketId: number): bigint {
+    return this.lastAppliedSequence;
+  }
+
   get lastAppliedSequence(): bigint {
     return this.sequence;
   }

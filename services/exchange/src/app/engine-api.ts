@@ -29,5 +29,11 @@ export interface ExchangeEngineApi {
   /** Read-only view for queries (books, balances, open orders). Never mutate it. */
   readonly state: ExchangeStateView;
   readonly lastAppliedSequence: bigint;
+  /**
+   * The last applied sequence of the journal that holds `marketId` (with shards each journal counts
+   * on its own; unsharded: lastAppliedSequence). Committed commands of that market carry sequences
+   * of this journal.
+   */
+  appliedSequenceOfMarket(marketId: number): bigint;
   readonly ready: boolean;
 }

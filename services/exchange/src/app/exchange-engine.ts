@@ -71,6 +71,10 @@ export class ExchangeEngine implements ExchangeEngineApi {
     return this.appliedSequence;
   }
 
+  appliedSequenceOfMarket(_marketId: number): bigint {
+    return this.appliedSequence;
+  }
+
   get ready(): boolean {
     return this.isReady && this.fatalError === undefined;
   }

@@ -68,6 +68,10 @@ export class ReplicaEngine implements ExchangeEngineApi {
     return this.appliedSequence;
   }
 
+  appliedSequenceOfMarket(_marketId: number): bigint {
+    return this.appliedSequence;
+  }
+
   get ready(): boolean {
     return this.isReady && this.fatalError === undefined;
   }

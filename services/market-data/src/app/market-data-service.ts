@@ -44,7 +44,7 @@ export class MarketDataService {
   constructor(private readonly engine: ExchangeEngineApi, private readonly options: MarketDataServiceOptions = {}) {
     // Read through the engine every time: a snapshot restore replaces its state object.
     this.projection = new MarketDataProjection(() => this.engine.state,
-      { ...options, appliedSequence: () => this.engine.lastAppliedSequence });
+      { ...options, appliedSequence: (marketId) => this.engine.appliedSequenceOfMarket(marketId) });
   }
 
   /** Depth levels per side covered by snapshots and deltas. */

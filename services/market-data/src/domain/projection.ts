@@ -14,6 +14,8 @@ import { depthDeltaView, tickerView } from './views.ts';
 export interface CommittedEntry {
   readonly sequence: bigint;
   readonly timestampMs: number;
+  /** Set when the engine is sharded: each shard's journal numbers its commands on its own. */
+  readonly shardIndex?: number | undefined;
   readonly result: { readonly code: string; readonly events: readonly ExchangeEvent[] };
 }
 
@@ -21,25 +23,27 @@ export interface ProjectionOptions {
   /** Depth levels per side that snapshots and deltas cover (default 100, at most 500). */
   depthLevels?: number;
   /**
-   * The engine's last applied sequence. A feed first seen mid-stream is seeded from the live book,
-   * which holds every command applied so far: events up to this sequence are then already in it.
-   * Default: the last delivered sequence (right for engines that deliver as they apply).
+   * The engine's last applied sequence of the journal that holds the market (ExchangeEngineApi
+   * appliedSequenceOfMarket). A feed first seen mid-stream is seeded from the live book, which holds
+   * every command applied so far: events of that journal up to this sequence are then already in it.
+   * Default: the last delivered sequence (right for unsharded engines that deliver as they apply).
    */
-  appliedSequence?: () => bigint;
+  appliedSequence?: (marketId: number) => bigint;
 }
 
 export class MarketDataProjection {
   readonly depthLevels: number;
   private readonly feeds = new Map<number, MarketFeed>();
   private timeMs = 0;
-  private lastSequence = -1n;
+  /** The last delivered sequence of each shard's journal (an unsharded engine is shard 0). */
+  private readonly lastSequenceByShard = new Map<number, bigint>();
 
   /** `source` is read on every call, because the engine may swap its state (snapshot restore). */
-  private readonly appliedSequence: () => bigint;
+  private readonly appliedSequence: (marketId: number) => bigint;
 
   constructor(private readonly source: () => MarketSource, options: ProjectionOptions = {}) {
     this.depthLevels = options.depthLevels ?? depthLevelsPublishedDefault;
-    this.appliedSequence = options.appliedSequence ?? (() => this.lastSequence);
+    this.appliedSequence = options.appliedSequence ?? (() => this.lastSequenceByShard.get(0) ?? -1n);
     assert(Number.isSafeInteger(this.depthLevels) && this.depthLevels >= 1 &&
       this.depthLevels <= depthLevelsPublishedLimit, 'depthLevels out of range');
   }
@@ -47,10 +51,6 @@ export class MarketDataProjection {
   /** The latest committed timestamp seen: the projection's notion of "now". */
   get streamTimeMs(): number {
     return this.timeMs;
-  }
-
-  get lastAppliedSequence(): bigint {
-    return this.lastSequence;
   }
 
   /** Markets whose book changed since their depth was last published (when depth is deferred). */
@@ -64,8 +64,10 @@ export class MarketDataProjection {
   apply(batch: readonly CommittedEntry[], deferDepth = false): PublicMessage[] {
     const touched = new Map<number, TradeRecord[]>();
     for (const committed of batch) {
-      assert(committed.sequence > this.lastSequence, 'committed batches arrive in journal order');
-      this.lastSequence = committed.sequence;
+      // Batches of one journal arrive in its order; shards interleave, each counting on its own.
+      const shardIndex = committed.shardIndex ?? 0;
+      assert(committed.sequence > (this.lastSequenceByShard.get(shardIndex) ?? -1n), 'committed batches arrive in journal order');
+      this.lastSequenceByShard.set(shardIndex, committed.sequence);
       // The engine never runs time backwards; clamping keeps candles and buckets monotonic anyway.
       this.timeMs = Math.max(this.timeMs, committed.timestampMs);
       if (committed.result.code !== 'OK') continue;
@@ -104,7 +106,7 @@ export class MarketDataProjection {
     const market = this.source().markets.get(marketId);
     if (market === undefined) return undefined;
     assert(this.feeds.size < marketsFollowedMax, 'more markets than the engine allows');
-    const feed = new MarketFeed(marketId, market, this.depthLevels, 'live-book', this.appliedSequence());
+    const feed = new MarketFeed(marketId, market, this.depthLevels, 'live-book', this.appliedSequence(marketId));
     this.feeds.set(marketId, feed);
     return feed;
   }
