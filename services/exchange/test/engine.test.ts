@@ -133,6 +133,12 @@ test('an identical retry is answered OK but not journalled, and leaves the state
     assert.equal(retry.result.reply?.['duplicate'], true);
     assert.equal(engine.lastAppliedSequence, sequence, 'the retry takes no journal sequence');
     assert.equal(stateHash(engine.state), hash, 'not even the core clock moved');
+    // An asset created again answers with the asset it names (a sharded engine's catalogue repair
+    // relies on it when another process created the asset first).
+    const again = await engine.submit({ kind: 'asset.create', code: 'TRY', scale: 6 });
+    assert.equal(again.result.unchanged, true);
+    assert.equal(again.result.reply?.['assetId'], engine.state.assetByCode.get('TRY')?.assetId);
+    assert.equal(engine.lastAppliedSequence, sequence, 'nor does an asset created again');
   } finally {
     await engine.stop();
   }

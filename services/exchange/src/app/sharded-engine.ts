@@ -66,6 +66,12 @@ export class ShardedEngine implements ExchangeEngineApi {
     return total;
   }
 
+  /** A market lives on one shard; an unknown one answers for the funding shard. */
+  appliedSequenceOfMarket(marketId: number): bigint {
+    const owner = this.shards.find((shard) => shard.state.markets.has(marketId)) ?? this.shard(fundingShardIndex);
+    return owner.lastAppliedSequence;
+  }
+
   subscribe(listener: CommittedListener): () => void {
     const unsubscribers = this.shards.map((shard) => shard.subscribe(listener));
     return () => {
@@ -206,8 +212,10 @@ export class ShardedEngine implements ExchangeEngineApi {
       for (const asset of reference) {
         if (shard.state.assetByCode.has(asset.code)) continue;
         const committed = await shard.submit({ kind: 'asset.create', code: asset.code, scale: asset.scale });
-        const created = shard.state.assetByCode.get(asset.code);
-        if (committed.result.code !== 'OK' || created?.assetId !== asset.assetId) {
+        // The reply names the asset, also when another process created it a moment earlier (split
+        // deployments start several sharded engines at once): this process's replica of the shard
+        // may not have applied that creation yet, so its state cannot be asked.
+        if (committed.result.code !== 'OK' || committed.result.reply?.['assetId'] !== asset.assetId) {
           throw new Error(`a shard diverged from shard 0's asset catalogue at ${asset.code}`);
         }
       }

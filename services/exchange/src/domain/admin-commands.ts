@@ -19,7 +19,8 @@ export function createAsset(state: ExchangeState, command: AssetCreateCommand): 
   if (!Number.isSafeInteger(command.scale) || command.scale < 0 || command.scale > assetScaleMax) {
     return refuse('REQUEST_VALIDATION_FAILED');
   }
-  if (state.assetByCode.has(command.code)) return { code: 'OK', events: [], reply: { existing: true }, unchanged: true };
+  const existing = state.assetByCode.get(command.code);
+  if (existing !== undefined) return { code: 'OK', events: [], reply: { assetId: existing.assetId, existing: true }, unchanged: true };
   if (state.assets.size >= assetsMax) return refuse('REQUEST_VALIDATION_FAILED');
   const asset = { assetId: state.nextAssetId++, code: command.code, scale: command.scale };
   state.assets.set(asset.assetId, asset);
