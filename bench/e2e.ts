@@ -10,7 +10,9 @@
 // Acknowledgement = the server's reply, sent only after the order is durable in the journal.
 // CPU: for the closed loop, the CPU time per acknowledged order of the server (all threads, and its
 // main thread alone) from /proc/<pid>/stat; with --closed-only (only that phase, for A/B runs) also
-// the load generator's and the whole machine's (/proc/stat).
+// the load generator's and the whole machine's (/proc/stat). --response-type ack places WebSocket
+// orders with the ids-only acknowledgement (default full: the order as REST answers it); the client
+// then cannot tell a filled order from a resting one and cancels every 201st order back, filled or not.
 // Prints one JSON line: {"bench":"e2e","wsOrdersPerSec":…,"wsP50Ms":…,"wsP99Ms":…,"restOrdersPerSec":…,"restP99Ms":…}
 
 import { readFileSync } from 'node:fs';
@@ -27,6 +29,8 @@ const { values } = parseArgs({ options: {
   'rest-connections': { type: 'string', default: '32' },
   // --closed-only: only the closed WebSocket loop (orders/s and server CPU per order), for A/B runs.
   'closed-only': { type: 'boolean', default: false },
+  // --response-type ack: WebSocket orders ask for the ids-only acknowledgement (default full).
+  'response-type': { type: 'string', default: 'full' },
 } });
 const phaseMs = Number(values.seconds) * 1000;
 /** Pause between the WebSocket and REST phases. */
@@ -35,11 +39,18 @@ const rate = Number(values.rate);
 
 type Reply = { result?: unknown; error?: { code: string } };
 
+const responseType = values['response-type'] === 'ack' ? 'ack' : 'full';
+/** The order.place message; with acks the reply has no status, so every acknowledged order counts as open. */
+function placeMessage(flow: OrderFlow): Record<string, unknown> {
+  return responseType === 'ack' ? { op: 'order.place', ...flow.next(), responseType } : { op: 'order.place', ...flow.next() };
+}
+
 class OpenOrders {
   private readonly ids: number[] = [];
   note(reply: Reply): number | undefined {
     const order = reply.result as { orderId?: number; status?: string } | undefined;
-    if (order?.orderId !== undefined && (order.status === 'open' || order.status === 'partially_filled')) {
+    const resting = order?.status === undefined || order.status === 'open' || order.status === 'partially_filled';
+    if (order?.orderId !== undefined && resting) {
       this.ids.push(order.orderId);
     }
     return this.ids.length > OrderFlow.openOrdersMax ? this.ids.shift() : undefined;
@@ -56,7 +67,7 @@ async function wsClosedLoop(sockets: BenchSocket[], windowSize: number) {
     const open = new OpenOrders();
     const worker = async () => {
       while (performance.now() < deadline) {
-        const reply = await socket.request({ op: 'order.place', ...flow.next() });
+        const reply = await socket.request(placeMessage(flow));
         if (reply.error !== undefined) refused++;
         else acknowledged++;
         const cancel = open.note(reply);
@@ -83,7 +94,7 @@ async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number) {
       const scheduled = start + (sent * 1000) / ratePerSec;
       const index = sent % sockets.length;
       const socket = sockets[index] as BenchSocket;
-      inFlight.push(socket.request({ op: 'order.place', ...(flows[index] as OrderFlow).next() }).then((reply) => {
+      inFlight.push(socket.request(placeMessage(flows[index] as OrderFlow)).then((reply) => {
         latencies.push(performance.now() - scheduled);
         const cancel = (opens[index] as OpenOrders).note(reply);
         if (cancel !== undefined) void socket.request({ op: 'order.cancel', orderId: cancel });
@@ -140,7 +151,7 @@ async function main(): Promise<void> {
     const serverMainThreadCpuUsPerOrder = mainThreadBeforeMs === undefined || mainThreadAfterMs === undefined ? undefined
       : Math.round(((mainThreadAfterMs - mainThreadBeforeMs) * 1000) / closed.acknowledged);
     if (values['closed-only'] === true) {
-      console.log(JSON.stringify({ bench: 'e2e-closed', wsOrdersPerSec: closed.ordersPerSec, serverCpuUsPerOrder,
+      console.log(JSON.stringify({ bench: 'e2e-closed', responseType, wsOrdersPerSec: closed.ordersPerSec, serverCpuUsPerOrder,
         serverMainThreadCpuUsPerOrder, clientCpuUsPerOrder, machineBusyCpuUsPerOrder }));
       return;
     }
@@ -156,6 +167,7 @@ async function main(): Promise<void> {
       wsOpenLoopRatePerSec: rate, wsOpenLoopAchievedPerSec: open.achievedPerSec, wsP999Ms: open.p999Ms,
       wsRefused: closed.refused, serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder, restP50Ms: rest.p50Ms, restRefused: rest.refused,
       connections: count, window: Number(values.window), restConnections: Number(values['rest-connections']),
+      wsResponseType: responseType,
     }));
   } finally {
     await server.stop();

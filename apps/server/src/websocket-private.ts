@@ -35,6 +35,20 @@ function field<T>(message: Readonly<Record<string, unknown>>, check: { Check(val
   return body as T;
 }
 
+/**
+ * order.place takes one field REST does not: `responseType`, `full` (the default: the order as REST
+ * answers it) or `ack` (only its ids, as large exchanges offer market makers that follow the private
+ * streams: the smallest reply, still sent only once the order is durable).
+ */
+function placeRequestOf(message: Readonly<Record<string, unknown>>): { body: PlaceOrderBody; responseType: 'ack' | 'full' } {
+  const { op: _op, id: _id, responseType = 'full', ...body } = message;
+  if (responseType !== 'ack' && responseType !== 'full') {
+    throw new ServiceError('REQUEST_VALIDATION_FAILED', { field: 'responseType' });
+  }
+  if (!placeOrderCheck.Check(body)) throw new ServiceError('REQUEST_VALIDATION_FAILED');
+  return { body, responseType };
+}
+
 function orderIdOf(message: Readonly<Record<string, unknown>>): number {
   const orderId = message['orderId'];
   if (typeof orderId !== 'number' || !Number.isSafeInteger(orderId) || orderId < 1) {
@@ -50,8 +64,11 @@ export function registerPrivateStreams(hub: WebSocketHub, dependencies: PrivateS
     connection.principal = principal;
     return { userId: principal.userPublicId };
   });
-  hub.registerOperation('order.place', async (connection, message) =>
-    trading.placeOrder(userOf(connection, 'order:write'), field<PlaceOrderBody>(message, placeOrderCheck)));
+  hub.registerOperation('order.place', async (connection, message) => {
+    const ownerId = userOf(connection, 'order:write');
+    const { body, responseType } = placeRequestOf(message);
+    return responseType === 'ack' ? trading.placeOrderAck(ownerId, body) : trading.placeOrder(ownerId, body);
+  });
   hub.registerOperation('order.cancel', async (connection, message) =>
     trading.cancelOrder(userOf(connection, 'order:write'), orderIdOf(message)));
   hub.registerOperation('order.amend', async (connection, message) => {

@@ -251,6 +251,26 @@ describe('order entry over the socket', () => {
     assert.deepEqual(await openOrderIds(harness, 'alice'), []);
   });
 
+  test("responseType 'ack' answers a durable order with its ids only; retries and refusals as with the full reply", async () => {
+    const socket = await connectAs('alice');
+    const order = limitOrder({ clientOrderId: 'ws-ack-1' });
+    const acknowledged = (await socket.request('order.place', { ...order, responseType: 'ack' })).result as
+      { orderId: number; clientOrderId: string; symbol: string };
+    assert.deepEqual(Object.keys(acknowledged).sort(), ['clientOrderId', 'orderId', 'symbol']);
+    assert.deepEqual([acknowledged.clientOrderId, acknowledged.symbol], ['ws-ack-1', 'BTC-TRY']);
+    const viaRest = await harness.request('alice', 'GET', `/v1/orders/${acknowledged.orderId}`);
+    assert.equal((viaRest.body as OrderReply).status, 'open', 'the acknowledged order rests');
+    const retried = (await socket.request('order.place', { ...order, responseType: 'ack' })).result;
+    assert.deepEqual(retried, acknowledged, 'an identical retry answers the same order');
+    const full = (await socket.request('order.place', { ...order, responseType: 'full' })).result as OrderReply;
+    assert.equal(full.orderId, acknowledged.orderId);
+    assert.deepEqual(full, viaRest.body, "'full' is the default reply, the order as REST shows it");
+    const serverAssigned = (await socket.request('order.place', { ...limitOrder(), responseType: 'ack' })).result as
+      { clientOrderId: string };
+    assert.match(serverAssigned.clientOrderId, /^srv-/, 'the ack names the client order id the server assigned');
+    await cancelEverything(harness, 'alice');
+  });
+
   test('bad order entry gets the REST codes and changes nothing', async () => {
     const socket = await connectAs('alice');
     const bobs = await placeOrder(harness, 'bob', limitOrder({ side: 'buy', price: '3800000' }));
@@ -259,6 +279,9 @@ describe('order entry over the socket', () => {
       ['order.place', { ...limitOrder(), quantity: 0.01 }, 'REQUEST_VALIDATION_FAILED'],
       ['order.place', { ...limitOrder(), leverage: '10' }, 'REQUEST_VALIDATION_FAILED'],
       ['order.place', { symbol: 'BTC-TRY' }, 'REQUEST_VALIDATION_FAILED'],
+      ['order.place', { ...limitOrder(), responseType: 'minimal' }, 'REQUEST_VALIDATION_FAILED'],
+      ['order.place', { ...limitOrder(), responseType: 1 }, 'REQUEST_VALIDATION_FAILED'],
+      ['order.place', { ...limitOrder({ symbol: 'DOGE-TRY' }), responseType: 'ack' }, 'MARKET_UNKNOWN'],
       ['order.place', { ...limitOrder({ price: '1e5' }) }, 'DECIMAL_MALFORMED'],
       ['order.place', { ...limitOrder({ quantity: '0.000000001' }) }, 'DECIMAL_TOO_PRECISE'],
       ['order.place', { ...limitOrder({ symbol: 'DOGE-TRY' }) }, 'MARKET_UNKNOWN'],

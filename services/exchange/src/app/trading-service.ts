@@ -15,6 +15,11 @@ import {
 import type { PlaceOrderBody } from '../http/schemas.ts';
 
 export type OrderReply = NonNullable<ReturnType<typeof orderAfter>>;
+export interface OrderAck {
+  orderId: number;
+  clientOrderId: string;
+  symbol: string;
+}
 export type BatchItem = { ok: true; order: OrderReply } | { ok: false; error: { code: string; message: string } };
 
 export interface AmendRequest {
@@ -52,6 +57,16 @@ export class TradingService {
     const command = this.placeCommand(ownerId, body);
     const committed = await this.engine.submit(command);
     return this.placeReply(command, committed.result);
+  }
+
+  /** The smallest acknowledgement of a durable order: its ids (WebSocket `responseType: 'ack'`). */
+  async placeOrderAck(ownerId: number, body: PlaceOrderBody): Promise<OrderAck> {
+    const command = this.placeCommand(ownerId, body);
+    const committed = await this.engine.submit(command);
+    throwIfRefused(committed.result);
+    const orderId = committed.result.reply?.['orderId'];
+    if (typeof orderId !== 'number') throw new ServiceError('INTERNAL_ERROR');
+    return { orderId, clientOrderId: command.clientOrderId, symbol: publicSymbol(command.symbol) };
   }
 
   async placeOrders(ownerId: number, bodies: readonly PlaceOrderBody[]): Promise<BatchItem[]> {
