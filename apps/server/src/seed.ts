@@ -6,9 +6,9 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  defaultAssets, defaultMarkets, demoReferencePrices, SystemOwner, type ExchangeCommand, type ExchangeEngineApi,
+  defaultAssets, defaultMarkets, demoReferencePrices, submitWhenAvailable, SystemOwner, type ExchangeCommand,
+  type ExchangeEngineApi,
 } from '@parite/exchange';
-import { ServiceError } from '@parite/contracts';
 import type { IdentityService, User } from '@parite/identity';
 
 const systemActor = { kind: 'system', id: 'seed' };
@@ -30,37 +30,21 @@ export async function seedCatalogue(engine: ExchangeEngineApi): Promise<void> {
 
 /** Another process's engine shard may still be starting: its commands are retried for a while. */
 async function seedStep(engine: ExchangeEngineApi, command: ExchangeCommand): Promise<void> {
-  let lastRefusal: unknown;
-  await pollUntil(async () => {
-    try {
-      const committed = await engine.submit(command);
-      if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
-      return true;
-    } catch (error) {
-      const retryable = error instanceof ServiceError && (error.code === 'SERVICE_UNAVAILABLE' || error.code === 'SERVICE_NOT_READY');
-      if (!retryable) throw error;
-      lastRefusal = error;
-      return false;
-    }
-  }, () => lastRefusal);
+  const committed = await submitWhenAvailable(engine, command);
+  if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
 }
 
 /** How long a process without the engine waits for the engine process to seed the catalogue. */
 export const catalogueWaitMsMax = 60_000;
 const catalogueWaitStepMs = 50;
 
-/** Asks `done` every catalogueWaitStepMs until it answers true; after catalogueWaitMsMax throws failure(). */
-async function pollUntil(done: () => boolean | Promise<boolean>, failure: () => unknown): Promise<void> {
-  for (let waitedMs = 0; !(await done()); waitedMs += catalogueWaitStepMs) {
-    if (waitedMs >= catalogueWaitMsMax) throw failure();
-    await new Promise((resolve) => setTimeout(resolve, catalogueWaitStepMs));
-  }
-}
-
 /** In a split deployment the engine process seeds the catalogue; the others wait to see all of it. */
 export async function waitForCatalogue(engine: ExchangeEngineApi): Promise<void> {
-  await pollUntil(() => defaultMarkets.every((market) => engine.state.marketBySymbol.has(market.symbol)),
-    () => new Error('the engine process has not seeded the market catalogue'));
+  const seeded = () => defaultMarkets.every((market) => engine.state.marketBySymbol.has(market.symbol));
+  for (let waitedMs = 0; !seeded(); waitedMs += catalogueWaitStepMs) {
+    if (waitedMs >= catalogueWaitMsMax) throw new Error('the engine process has not seeded the market catalogue');
+    await new Promise((resolve) => setTimeout(resolve, catalogueWaitStepMs));
+  }
 }
 
 export interface DemoCredentials {

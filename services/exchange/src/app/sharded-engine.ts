@@ -21,6 +21,7 @@ import { submitBatchMax } from './exchange-engine.ts';
 import { ShardFunds, type ShardEngine } from './shard-funds.ts';
 import { fundingShardIndex, type ShardMap } from './shard-map.ts';
 import { ShardedStateView } from './sharded-state-view.ts';
+import { submitWhenAvailable } from './submit-when-available.ts';
 
 /** How often pending cross-shard transfers are checked for completion (crash recovery). */
 export const shardRelayIntervalMsDefault = 5_000;
@@ -211,7 +212,8 @@ export class ShardedEngine implements ExchangeEngineApi {
     for (const shard of this.shards.slice(1)) {
       for (const asset of reference) {
         if (shard.state.assetByCode.has(asset.code)) continue;
-        const committed = await shard.submit({ kind: 'asset.create', code: asset.code, scale: asset.scale });
+        // At start the shard's engine process may still be starting: retried for a while.
+        const committed = await submitWhenAvailable(shard, { kind: 'asset.create', code: asset.code, scale: asset.scale });
         // The reply names the asset, also when another process created it a moment earlier (split
         // deployments start several sharded engines at once): this process's replica of the shard
         // may not have applied that creation yet, so its state cannot be asked.
