@@ -6,7 +6,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  defaultAssets, defaultMarkets, demoReferencePrices, submitWhenAvailable, SystemOwner, type ExchangeCommand,
+  defaultAssets, defaultMarkets, demoReferencePrices, engineStartWaitMsMax, submitWhenAvailable, SystemOwner,
+  type ExchangeCommand,
   type ExchangeEngineApi,
 } from '@parite/exchange';
 import type { IdentityService, User } from '@parite/identity';
@@ -35,7 +36,7 @@ async function seedStep(engine: ExchangeEngineApi, command: ExchangeCommand): Pr
 }
 
 /** How long a process without the engine waits for the engine process to seed the catalogue. */
-export const catalogueWaitMsMax = 60_000;
+export const catalogueWaitMsMax = engineStartWaitMsMax;
 const catalogueWaitStepMs = 50;
 
 /** In a split deployment the engine process seeds the catalogue; the others wait to see all of it. */

@@ -41,12 +41,11 @@ function field<T>(message: Readonly<Record<string, unknown>>, check: { Check(val
  * streams: the smallest reply, still sent only once the order is durable).
  */
 function placeRequestOf(message: Readonly<Record<string, unknown>>): { body: PlaceOrderBody; responseType: 'ack' | 'full' } {
-  const { op: _op, id: _id, responseType = 'full', ...body } = message;
+  const { responseType = 'full', ...order } = message;
   if (responseType !== 'ack' && responseType !== 'full') {
     throw new ServiceError('REQUEST_VALIDATION_FAILED', { field: 'responseType' });
   }
-  if (!placeOrderCheck.Check(body)) throw new ServiceError('REQUEST_VALIDATION_FAILED');
-  return { body, responseType };
+  return { body: field<PlaceOrderBody>(order, placeOrderCheck), responseType };
 }
 
 function orderIdOf(message: Readonly<Record<string, unknown>>): number {

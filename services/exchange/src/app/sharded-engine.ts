@@ -14,7 +14,7 @@ import { assert } from '@parite/kernel';
 import { ServiceError } from '@parite/contracts';
 import { amendHoldIncrease } from '../domain/order-cancel-amend.ts';
 import { placementHold } from '../domain/order-place.ts';
-import type { ExchangeStateView } from '../domain/state.ts';
+import { shardOfId, type ExchangeStateView } from '../domain/state.ts';
 import type { CommandResult, ExchangeCommand } from '../domain/types.ts';
 import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
 import { submitBatchMax } from './exchange-engine.ts';
@@ -67,10 +67,9 @@ export class ShardedEngine implements ExchangeEngineApi {
     return total;
   }
 
-  /** A market lives on one shard; an unknown one answers for the funding shard. */
+  /** A market lives on one shard, and its id names it (disjoint id spaces, as for orders). */
   appliedSequenceOfMarket(marketId: number): bigint {
-    const owner = this.shards.find((shard) => shard.state.markets.has(marketId)) ?? this.shard(fundingShardIndex);
-    return owner.lastAppliedSequence;
+    return this.shard(shardOfId(marketId, this.shards.length)).lastAppliedSequence;
   }
 
   subscribe(listener: CommittedListener): () => void {

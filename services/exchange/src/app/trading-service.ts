@@ -63,9 +63,7 @@ export class TradingService {
   async placeOrderAck(ownerId: number, body: PlaceOrderBody): Promise<OrderAck> {
     const command = this.placeCommand(ownerId, body);
     const committed = await this.engine.submit(command);
-    throwIfRefused(committed.result);
-    const orderId = committed.result.reply?.['orderId'];
-    if (typeof orderId !== 'number') throw new ServiceError('INTERNAL_ERROR');
+    const orderId = acceptedOrderId(committed.result);
     return { orderId, clientOrderId: command.clientOrderId, symbol: publicSymbol(command.symbol) };
   }
 
@@ -93,9 +91,7 @@ export class TradingService {
   }
 
   private placeReply(command: OrderPlaceCommand, result: Parameters<typeof throwIfRefused>[0]): OrderReply {
-    throwIfRefused(result);
-    const orderId = result.reply?.['orderId'];
-    if (typeof orderId !== 'number') throw new ServiceError('INTERNAL_ERROR');
+    const orderId = acceptedOrderId(result);
     const market = marketOf(this.engine.state, command.symbol);
     if (result.reply?.['duplicate'] === true) return this.getOrder(command.ownerId, orderId, true);
     const reply = orderAfter(this.engine.state, market, orderId, result);
@@ -234,3 +230,11 @@ function failure(error: unknown): BatchItem {
 }
 
 export { publicSymbol };
+
+/** The order a placement created (or, for an identical retry, found); a refusal is thrown as its error. */
+function acceptedOrderId(result: Parameters<typeof throwIfRefused>[0]): number {
+  throwIfRefused(result);
+  const orderId = result.reply?.['orderId'];
+  if (typeof orderId !== 'number') throw new ServiceError('INTERNAL_ERROR');
+  return orderId;
+}
