@@ -2,7 +2,7 @@
 // embedded PostgreSQL, projections and market data all on, demo users, no demo market maker.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@parite/platform';
@@ -22,6 +22,8 @@ export interface ServerProcess {
   cpuMs(): number | undefined;
   /** The same for the server's main thread alone (engine, API, WebSocket; not its worker threads). */
   mainThreadCpuMs(): number | undefined;
+  /** CPU time of the processes the server started and their children (embedded PostgreSQL), in ms; undefined where /proc is absent. */
+  childProcessesCpuMs(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,41 @@ function processCpuMs(statPath: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU time (ms) of every descendant of process `rootId` (PostgreSQL backends start their own sessions). */
+function descendantsCpuMs(rootId: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const processes: { id: number; parentId: number; cpuMs: number }[] = [];
+  for (const entry of entries) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      // After the command name: the parent id is the 2nd field, utime and stime the 12th and 13th.
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      processes.push({ id: Number(entry), parentId: Number(fields[1]),
+        cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond });
+    } catch {
+      continue; // the process ended while being read
+    }
+  }
+  const inTree = new Set([rootId]);
+  let total = 0;
+  // Parents have lower ids than their children except after pid wrap-around; repeat until stable.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const candidate of processes) {
+      if (inTree.has(candidate.id) || !inTree.has(candidate.parentId)) continue;
+      inTree.add(candidate.id);
+      total += candidate.cpuMs;
+      changed = true;
+    }
+  }
+  return total;
 }
 
 export async function startServerProcess(): Promise<ServerProcess> {
@@ -71,6 +108,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
   return {
     baseUrl, credentials,
     cpuMs: () => (child.pid === undefined ? undefined : processCpuMs(`/proc/${child.pid}/stat`)),
+    childProcessesCpuMs: () => (child.pid === undefined ? undefined : descendantsCpuMs(child.pid)),
     mainThreadCpuMs: () => (child.pid === undefined ? undefined : processCpuMs(`/proc/${child.pid}/task/${child.pid}/stat`)),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
