@@ -2,7 +2,7 @@
 // embedded PostgreSQL, projections and market data all on, demo users, no demo market maker.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@parite/platform';
@@ -87,6 +87,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
   // BENCH_SERVER_CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of the server (for finding where time goes).
   const profileDirectory = process.env['BENCH_SERVER_CPU_PROFILE_DIR'];
   const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
+  // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (e.g. with BENCH_SERVER_NODE_FLAGS=--trace-gc).
   const extraFlags = (process.env['BENCH_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag.length > 0);
   const child: ChildProcess = spawn(process.execPath, [...extraFlags, ...profiling, '--import', 'tsx', 'apps/server/src/main.ts'], {
     env: {
@@ -94,7 +95,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
       PARITE_MARKET_MAKER: 'false', PARITE_RATE_LIMIT: 'off', LOG_LEVEL: 'warn',
       PARITE_EMBEDDED_PG_PORT: String(await freePort()),
     },
-    stdio: ['ignore', 'ignore', 'inherit'], detached: true,
+    stdio: ['ignore', process.env['BENCH_SERVER_STDOUT'] === undefined ? 'ignore' : openSync(process.env['BENCH_SERVER_STDOUT'], 'w'), 'inherit'], detached: true,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyWaitMsMax;

@@ -13,6 +13,10 @@ interface Waiter {
 export class Waiters {
   private waiting: Waiter[] = [];
 
+  get size(): number {
+    return this.waiting.length;
+  }
+
   add(sequence: bigint): Promise<void> {
     if (this.waiting.length >= waitersMax) return Promise.reject(new Error('too many whenCaughtUp() waiters'));
     return new Promise((resolve, reject) => this.waiting.push({ sequence, resolve, reject }));

@@ -63,6 +63,14 @@ async function checkAgainstCore(sql: Sql, engine: { state: ExchangeState }): Pro
   assert.equal(await countRows(sql, 'ledger_postings'), state.nextPostingId - 1);
 }
 
+/** Polls (bounded) until the projector's checkpoint reaches `sequence`, without asking it to hurry. */
+async function waitForCheckpoint(projector: Projector, sequence: bigint): Promise<void> {
+  for (let attempt = 0; attempt < 500 && projector.status().checkpoint < sequence; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(projector.status().checkpoint, sequence);
+}
+
 export function registerProjectorSuite(server: TestServer): void {
   describe('Projector', () => {
     test('projects a workload exactly as the core has it, and as the in-memory model does', async () => {
@@ -148,6 +156,36 @@ export function registerProjectorSuite(server: TestServer): void {
         await checkAgainstCore(sql, engine);
       });
     });
+
+    test('under load it lets the next batch fill for the coalescing window; a waiting reader or a stop cuts it short',
+      { timeout: 8_000 }, async () => {
+        await withDatabase(server, async ({ sql }) => {
+          const engine = new FakeEngine();
+          // A window far longer than the test's timeout: only an interruption can end it in time.
+          const projector = new Projector(sql, { readCommitted: engine.readCommitted, coalesceMs: 10_000,
+            coalesceAfterCommands: 50 });
+          projector.attach(engine);
+          await projector.start();
+          engine.runWorkload(55, 200);
+          // Light load before: the first batch is written at once, without anyone waiting for it.
+          await waitForCheckpoint(projector, engine.lastSequence);
+          assert.ok(projector.status().transactions >= 1);
+          const transactionsBefore = projector.status().transactions;
+          // That batch held over 50 commands: load. The next commands wait in the queue for the window.
+          engine.runWorkload(56, 100, false);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          assert.equal(projector.status().queuedCommands > 0, true, 'the commands wait for the window');
+          assert.equal(projector.status().transactions, transactionsBefore);
+          // A reader waiting for its own writes ends the window: all of it in one transaction.
+          await projector.whenCaughtUp(engine.lastSequence);
+          assert.equal(projector.status().transactions, transactionsBefore + 1);
+          // Another window is open now (that batch was large too); a stop drains without waiting it out.
+          engine.runWorkload(57, 100, false);
+          await projector.stop();
+          assert.equal(await projector.checkpoint(), engine.lastSequence);
+          await checkAgainstCore(sql, engine);
+        });
+      });
 
     test('a hole without a readCommitted source stops the projector and rejects its waiters', async () => {
       await withDatabase(server, async ({ sql }) => {

@@ -1,0 +1,144 @@
+// Projections benchmark (`npm run bench projections`): the CPU one committed command costs the
+// projector (this process: folding events into rows, building the statements, the driver) and
+// PostgreSQL (the backend serving the projector's connection, read from /proc), on the order flow of
+// the end-to-end bench (limit orders around the reference price, the oldest open order cancelled
+// when a user holds too many). The commands come from the real core, executed up front; the
+// projector is the live one (queue, writer loop, one transaction per batch). Without DATABASE_URL
+// an embedded PostgreSQL is started, as `npm start` does.
+// Prints one JSON line: {"bench":"projections","commands":…,"commandsPerSec":…,"projectorCpuUsPerCommand":…,
+// "databaseCpuUsPerCommand":…,…}
+
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { assert, parseDecimal } from '@parite/kernel';
+import {
+  ExchangeCore, SystemOwner, defaultAssets, defaultMarkets, type CommittedCommand, type ExchangeCommand,
+} from '@parite/exchange';
+import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
+import { freePort, openDatabase, runMigrations } from '@parite/platform';
+import { Projector, projectionsMigrations } from '@parite/projections';
+import { OrderFlow } from './e2e/orders.ts';
+
+const { values } = parseArgs({ options: {
+  orders: { type: 'string', default: '60000' },
+  // Commands per transaction: the live projector writes what queued during its previous write
+  // (about 2,000 commands at 8,000 orders/s in the end-to-end bench).
+  batch: { type: 'string', default: '2000' },
+  users: { type: 'string', default: '5' },
+} });
+const ordersTotal = Number(values.orders);
+const batchMax = Number(values.batch);
+const userCount = Number(values.users);
+/** Commands the core delivers together: one group commit's worth. */
+const deliveryBatch = 64;
+const clockTicksPerSecond = 100;
+
+const scales = new Map(defaultAssets.map((asset) => [asset.code, asset.scale]));
+
+function units(text: string, assetCode: string): bigint {
+  const parsed = parseDecimal(text, scales.get(assetCode) ?? 0);
+  assert(parsed.ok, `bench amount ${text} does not parse`);
+  return parsed.value;
+}
+
+/** Setup, funding and the order flow, executed by the real core: the committed stream a journal would hold. */
+function committedStream(): CommittedCommand[] {
+  const core = new ExchangeCore();
+  const committed: CommittedCommand[] = [];
+  let timestampMs = Date.UTC(2026, 0, 1);
+  const run = (command: ExchangeCommand): CommandResult => {
+    timestampMs += 1;
+    const result = core.execute(command, timestampMs);
+    if (result.code === 'OK' && result.unchanged !== true) {
+      committed.push({ sequence: BigInt(committed.length + 1), timestampMs, command, result, shardIndex: undefined });
+    }
+    return result;
+  };
+  for (const command of [...defaultAssets, ...defaultMarkets]) assert(run(command).code === 'OK', 'setup refused');
+  for (let ownerId = 1; ownerId <= userCount; ownerId++) {
+    for (const asset of defaultAssets) {
+      run({ kind: 'ledger.transfer', transferId: `fund-${ownerId}-${asset.code}`, debitOwnerId: SystemOwner.External,
+        creditOwnerId: ownerId, assetCode: asset.code, amountUnits: 10n ** BigInt(asset.scale + 9), reason: 'bench' });
+    }
+  }
+  const marketsBySymbol = new Map(defaultMarkets.map((market) => [market.symbol.replace('/', '-'), market]));
+  const flows = Array.from({ length: userCount }, (_, index) => new OrderFlow(100 + index));
+  const open = Array.from({ length: userCount }, () => [] as { orderId: number; symbol: string }[]);
+  for (let number = 0; number < ordersTotal; number++) {
+    const user = number % userCount;
+    const request = (flows[user] as OrderFlow).next();
+    const market = marketsBySymbol.get(request.symbol);
+    assert(market !== undefined, `no market ${request.symbol}`);
+    const result = run({ kind: 'order.place', ownerId: user + 1, symbol: market.symbol, clientOrderId: `b${number}`,
+      side: request.side === 'buy' ? Side.Buy : Side.Sell, type: 'limit', timeInForce: TimeInForce.GoodTillCancelled,
+      postOnly: false, priceUnits: units(request.price, market.quoteAssetCode),
+      quantityUnits: units(request.quantity, market.baseAssetCode), selfTradePrevention: SelfTradePrevention.CancelNewest });
+    assert(result.code === 'OK', `bench order refused: ${result.code}`);
+    const accepted = result.events.find((event) => event.type === 'order.accepted');
+    const resting = !result.events.some((event) => event.type === 'order.done');
+    const userOpen = open[user] as { orderId: number; symbol: string }[];
+    if (accepted?.type === 'order.accepted' && resting) userOpen.push({ orderId: accepted.order.orderId, symbol: market.symbol });
+    const oldest = userOpen.length > OrderFlow.openOrdersMax ? userOpen.shift() : undefined;
+    // Filled meanwhile or not: a cancel of a finished order is refused and not journalled.
+    if (oldest !== undefined) {
+      run({ kind: 'order.cancel', ownerId: user + 1, symbol: oldest.symbol, orderId: oldest.orderId, clientOrderId: undefined });
+    }
+  }
+  return committed;
+}
+
+function backendCpuMs(processId: number): number {
+  const fields = readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
+
+type CommandResult = ReturnType<ExchangeCore['execute']>;
+
+async function main(): Promise<void> {
+  const stream = committedStream();
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-bench-projections-'));
+  // As root, the embedded server runs as the postgres user, which must reach its directory.
+  chmodSync(dataDirectory, 0o755);
+  const database = await openDatabase({ dataDirectory, databaseUrl: process.env['DATABASE_URL'], databasePoolSize: 1,
+    embeddedPostgresPort: await freePort() });
+  try {
+    await runMigrations(database.sql, [projectionsMigrations]);
+    const [backend] = await database.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    assert(backend !== undefined, 'no backend id');
+    const listeners: ((batch: readonly CommittedCommand[]) => void)[] = [];
+    const projector = new Projector(database.sql, { batchMax, queueMax: stream.length + 1 });
+    projector.attach({ subscribe: (listener) => {
+      listeners.push(listener);
+      return () => undefined;
+    } });
+    await projector.start();
+    const deliver = listeners[0];
+    assert(deliver !== undefined, 'the projector subscribed');
+    const databaseBeforeMs = backendCpuMs(backend.pid);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let start = 0; start < stream.length; start += deliveryBatch) deliver(stream.slice(start, start + deliveryBatch));
+    await projector.whenCaughtUp(BigInt(stream.length));
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const databaseMs = backendCpuMs(backend.pid) - databaseBeforeMs;
+    await projector.stop();
+    const perCommandUs = (ms: number) => Math.round((ms * 1000 * 10) / stream.length) / 10;
+    const kinds = new Map<string, number>();
+    for (const entry of stream) kinds.set(entry.command.kind, (kinds.get(entry.command.kind) ?? 0) + 1);
+    console.log(JSON.stringify({ bench: 'projections', commands: stream.length, commandsPerSec: Math.round(stream.length / seconds),
+      projectorCpuUsPerCommand: perCommandUs((cpu.user + cpu.system) / 1000), databaseCpuUsPerCommand: perCommandUs(databaseMs),
+      batch: batchMax, database: database.embedded ? 'embedded' : 'external', commandKinds: Object.fromEntries(kinds) }));
+  } finally {
+    await database.close();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
