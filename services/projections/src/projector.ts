@@ -16,7 +16,7 @@ import type { MarketCatalogue } from './mapping/market-catalogue.ts';
 import { CommittedQueue } from './projector-queue.ts';
 import { ensureCheckpoint, projectionNameOf, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
 import { unshardedProjection, type ProjectionShard } from './mapping/rows.ts';
-import { buildChangeset, writeBatch } from './storage/project-commands.ts';
+import { buildChangesetInSlices, writeBatch } from './storage/project-commands.ts';
 import type { Sql } from './storage/sql.ts';
 import { Waiters } from './waiters.ts';
 
@@ -294,7 +294,7 @@ export class Projector {
   private async write(commands: readonly CommittedCommand[]): Promise<void> {
     assert(this.catalogue !== undefined, 'start() loads the catalogue');
     const previous = this.checkpointSequence;
-    const changeset = buildChangeset(this.catalogue, previous, commands, this.shard);
+    const changeset = await buildChangesetInSlices(this.catalogue, previous, commands, this.shard);
     await this.sql.begin(async (transaction) => {
       await writeBatch(transaction, this.name, previous, changeset);
     });

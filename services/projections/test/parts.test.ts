@@ -16,7 +16,9 @@ import { CommittedQueue } from '../src/projector-queue.ts';
 import { fillBounds, pageOf, parseEntryCursor, parseFillCursor, parseOrderCursor } from '../src/queries/pages.ts';
 import { formatPrice, formatQuantity, counterpartyKind } from '../src/queries/presentation.ts';
 import { CheckpointMovedError } from '../src/storage/checkpoint.ts';
-import { arrayLiteral, int8Max, int8Min } from '../src/storage/sql.ts';
+import { arrayLiteral, int8Max, int8Min, unnestSource } from '../src/storage/sql.ts';
+import { buildChangeset, buildChangesetInSlices, changesetSliceCommands } from '../src/storage/project-commands.ts';
+import { orderColumns } from '../src/storage/columns.ts';
 import { FakeEngine } from './support/fake-engine.ts';
 
 function commands(from: number, to: number): CommittedCommand[] {
@@ -74,6 +76,25 @@ describe('array literals', () => {
     assert.throws(() => arrayLiteral([int8Max + 1n], { name: 'amount', type: 'int8' }), /does not fit in int8/);
     assert.throws(() => arrayLiteral([0.5], { name: 'lots', type: 'int8' }), /safe integer/);
     assert.throws(() => arrayLiteral([1], { name: 'code', type: 'text' }), /must be a string/);
+  });
+});
+
+describe('sliced building (the live projector yields to the event loop)', () => {
+  test('the changeset folded in slices equals the one folded at once, rows and all', async () => {
+    const engine = new FakeEngine();
+    engine.runWorkload(73, 4 * changesetSliceCommands);
+    assert.ok(engine.journal.length > 3 * changesetSliceCommands, 'the batch spans several slices');
+    const whole = buildChangeset(new MarketCatalogue(), 0n, engine.journal);
+    const sliced = await buildChangesetInSlices(new MarketCatalogue(), 0n, engine.journal);
+    assert.deepEqual(sliced.insertedOrders(), whole.insertedOrders());
+    assert.deepEqual(sliced.trades, whole.trades);
+    assert.deepEqual(sliced.entries, whole.entries);
+    assert.deepEqual(sliced.balances(), whole.balances());
+    assert.equal(sliced.lastSequence, whole.lastSequence);
+    // And the statement built from it, column by column with yields, names every column once.
+    const source = await unnestSource(orderColumns, sliced.insertedOrders(), 'source');
+    assert.equal(source.parameters.length, orderColumns.length);
+    assert.ok(source.text.startsWith('unnest($1::int8[]'));
   });
 });
 

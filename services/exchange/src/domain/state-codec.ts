@@ -120,7 +120,7 @@ export function encodeSnapshot(snapshot: CoreSnapshot): Uint8Array {
 }
 
 /** Array items encoded between two yields of encodeSnapshotInSlices. */
-export const snapshotSliceItems = 2_000;
+export const snapshotSliceItems = 250;
 
 /**
  * The same JSON document as encodeSnapshot, produced in slices of at most `snapshotSliceItems`
@@ -130,7 +130,10 @@ export const snapshotSliceItems = 2_000;
  */
 export async function encodeSnapshotInSlices(snapshot: CoreSnapshot,
   yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<Uint8Array> {
-  const parts: string[] = [];
+  // Each slice is encoded to bytes at once: joining and encoding the whole document at the end was
+  // itself a pause of tens of milliseconds for a large state.
+  const encoder = new TextEncoder();
+  const parts = { chunks: [] as Uint8Array[], push(text: string) { this.chunks.push(encoder.encode(text)); } };
   let key = 0;
   for (const [name, value] of Object.entries(snapshot)) {
     if (value === undefined) continue;
@@ -148,7 +151,13 @@ export async function encodeSnapshotInSlices(snapshot: CoreSnapshot,
     parts.push(']');
   }
   parts.push(key === 0 ? '{}' : '}');
-  return new TextEncoder().encode(parts.join(''));
+  const document = new Uint8Array(parts.chunks.reduce((total, chunk) => total + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of parts.chunks) {
+    document.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return document;
 }
 
 export function decodeSnapshot(data: Uint8Array): CoreSnapshot {

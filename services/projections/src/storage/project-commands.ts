@@ -1,6 +1,7 @@
 // One batch of commands into the tables, inside the caller's transaction: fold the events, move the
 // checkpoint (compare and set), write the rows. The live projector and the rebuild share this path.
 
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import type { CommittedCommand } from '@parite/exchange';
 import { ProjectionChangeset } from '../mapping/changeset.ts';
@@ -13,12 +14,38 @@ import { writeChangeset, type WriteCounts } from './write-changeset.ts';
 /** Folds `commands` (contiguous, starting right after `previous`) on a fork of `catalogue`. */
 export function buildChangeset(catalogue: MarketCatalogue, previous: bigint,
   commands: readonly CommittedCommand[], shard: ProjectionShard = unshardedProjection): ProjectionChangeset {
-  assert(commands.length > 0, 'a batch has at least one command');
-  const changeset = new ProjectionChangeset(catalogue.fork(), shard);
+  const changeset = emptyChangeset(catalogue, commands, shard);
   for (const command of commands) changeset.add(command);
+  return checkedStart(changeset, previous);
+}
+
+function emptyChangeset(catalogue: MarketCatalogue, commands: readonly CommittedCommand[],
+  shard: ProjectionShard): ProjectionChangeset {
+  assert(commands.length > 0, 'a batch has at least one command');
+  return new ProjectionChangeset(catalogue.fork(), shard);
+}
+
+function checkedStart(changeset: ProjectionChangeset, previous: bigint): ProjectionChangeset {
   assert(changeset.firstSequence === previous + 1n,
     `batch starts at ${changeset.firstSequence}, checkpoint is ${previous}`);
   return changeset;
+}
+
+/** Commands folded between two yields to the event loop in buildChangesetInSlices. */
+export const changesetSliceCommands = 256;
+
+/**
+ * buildChangeset for the live projector: the same changeset, folded in slices with a yield to the
+ * event loop between them, so a large batch does not stall the engine's replies while it is folded.
+ */
+export async function buildChangesetInSlices(catalogue: MarketCatalogue, previous: bigint,
+  commands: readonly CommittedCommand[], shard: ProjectionShard = unshardedProjection): Promise<ProjectionChangeset> {
+  const changeset = emptyChangeset(catalogue, commands, shard);
+  for (let index = 0; index < commands.length; index++) {
+    changeset.add(commands[index] as CommittedCommand);
+    if ((index + 1) % changesetSliceCommands === 0) await setImmediatePromise();
+  }
+  return checkedStart(changeset, previous);
 }
 
 /**

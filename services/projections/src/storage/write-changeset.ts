@@ -49,7 +49,7 @@ export async function writeChangeset(sql: TransactionSql, changeset: ProjectionC
 async function updateOrders(sql: TransactionSql, changeset: ProjectionChangeset): Promise<number> {
   const changes = changeset.updatedOrders();
   if (changes.length === 0) return 0;
-  const source = unnestSource(orderChangeColumns, changes, 'change');
+  const source = await unnestSource(orderChangeColumns, changes, 'change');
   const filled = 'coalesce(change.filled_lots_set, orders.filled_lots) + change.filled_lots_add';
   // The live status rule is liveStatus() in mapping/order-status.ts.
   const result = await sql.unsafe(`
