@@ -55,7 +55,9 @@ export function takeSnapshot(state: ExchangeState): CoreSnapshot {
       .map(copyOrderRecord),
     feeTiers: [...state.users.entries()].filter(([, user]) => user.feeTier !== 0)
       .map(([ownerId, user]): [number, number] => [ownerId, user.feeTier]).sort((left, right) => left[0] - right[0]),
-    clientOrderIds: [...state.clientOrderIds.values()].map((entry) => ({ ...entry })),
+    // Up to millions of entries, captured inside the engine's hot path: shared, not copied (they
+    // are immutable; see ClientOrderIdEntry).
+    clientOrderIds: [...state.clientOrderIds.values()],
     transferIds: [...state.transferIds.entries()],
     shard: { shardIndex: state.shardIndex, shardCount: state.shardCount,
       outboundTransfers: [...state.outboundShardTransfers.values()].map((pending) => ({ ...pending })) },

@@ -30,11 +30,12 @@ export interface UserState {
   openOrderIds: Set<number>;
 }
 
+/** Immutable: a new placement replaces the entry, so a snapshot capture may share it. */
 export interface ClientOrderIdEntry {
-  key: string;
-  orderId: number;
-  fingerprint: string;
-  expiresAtMs: number;
+  readonly key: string;
+  readonly orderId: number;
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
 }
 
 /** Client order ids are remembered this long for idempotent retries. */
