@@ -125,6 +125,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       const projector = new Projector(database.sql, {
         readCommitted: committedFromJournal(shard.journalSetup.journal, { snapshots: shard.journalSetup.snapshots }),
         shard: { shardIndex: shard.index, sharded: role.shardMap.sharded },
+        coalesceMs: config.projectionCoalesceMs,
         onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error), shard: shard.index }, 'projector error'),
       });
       projector.attach(shard.engine);

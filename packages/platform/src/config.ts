@@ -59,6 +59,11 @@ export interface PlatformConfig {
   readonly shards: string | undefined;
   /** PARITE_ENGINE_SHARDS, default all: the shards whose engine this process runs ("0" or "1,2"). */
   readonly engineShards: 'all' | readonly number[];
+  /**
+   * PARITE_PROJECTION_COALESCE_MS, default 1000: under load the projector lets a batch fill this long
+   * (fewer database rows, read models that lag as much); 0 writes every batch at once.
+   */
+  readonly projectionCoalesceMs: number;
   /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
   readonly demo: boolean;
   /** LOG_LEVEL, default info. */
@@ -76,6 +81,9 @@ export const defaultDataDirectory = './var/data';
 export const defaultDatabasePoolSize = 10;
 export const databasePoolSizeMax = 100;
 export const defaultEmbeddedPostgresPort = 54329;
+export const defaultProjectionCoalesceMs = 1_000;
+/** The projector's own bound (services/projections, projectorCoalesceMsMax). */
+export const projectionCoalesceMsMax = 10_000;
 export const masterKeyFileName = 'master-key';
 /** Bounds PARITE_SERVICES so a typo cannot make us loop over thousands of names. */
 export const servicesMax = 64;
@@ -115,6 +123,11 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
       defaultValue: defaultEmbeddedPostgresPort,
       minimum: 1024,
       maximum: 65535,
+    }),
+    projectionCoalesceMs: parseInteger(problems, environment, 'PARITE_PROJECTION_COALESCE_MS', {
+      defaultValue: defaultProjectionCoalesceMs,
+      minimum: 0,
+      maximum: projectionCoalesceMsMax,
     }),
     redisUrl: parseUrl(problems, environment, 'REDIS_URL', ['redis:', 'rediss:']),
     natsUrl: parseUrl(problems, environment, 'NATS_URL', ['nats:', 'tls:']),

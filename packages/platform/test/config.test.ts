@@ -61,6 +61,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       DATABASE_URL: 'postgres://parite:pw@127.0.0.1:5432/parite',
       PARITE_DB_POOL_SIZE: '20',
+      PARITE_PROJECTION_COALESCE_MS: '0',
       REDIS_URL: 'redis://127.0.0.1:6379',
       NATS_URL: 'nats://127.0.0.1:4222',
       PARITE_JOURNAL: 'nats',
@@ -71,6 +72,7 @@ describe('loadConfig', () => {
     assert.equal(config.port, 9000);
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.databasePoolSize, 20);
+    assert.equal(config.projectionCoalesceMs, 0);
     assert.equal(config.demo, false);
     assert.equal(config.journalKind, 'nats');
     assert.deepEqual(config.services, ['engine', 'projections']);
@@ -104,6 +106,15 @@ describe('loadConfig', () => {
     assert.match(error.message, /PARITE_JOURNAL must be one of file, postgres, nats/);
     // An invalid configuration writes nothing to disk.
     assert.throws(() => statSync(join(directory, masterKeyFileName)), /ENOENT/);
+  });
+
+  test('the projection coalescing window: one second by default, 0 to 10 s, anything else refused', () => {
+    assert.equal(loadConfig({ PARITE_DATA_DIR: dataDirectory() }).projectionCoalesceMs, 1_000);
+    assert.equal(loadConfig({ PARITE_DATA_DIR: dataDirectory(), PARITE_PROJECTION_COALESCE_MS: '250' }).projectionCoalesceMs, 250);
+    assert.deepEqual(configError({ PARITE_DATA_DIR: dataDirectory(), PARITE_PROJECTION_COALESCE_MS: '10001' }).problems,
+      ['PARITE_PROJECTION_COALESCE_MS must be between 0 and 10000, got 10001']);
+    assert.deepEqual(configError({ PARITE_DATA_DIR: dataDirectory(), PARITE_PROJECTION_COALESCE_MS: '-1' }).problems,
+      ['PARITE_PROJECTION_COALESCE_MS must be an integer, got "-1"']);
   });
 
   test('services split over processes need a shared journal and NATS', () => {
