@@ -16,7 +16,7 @@
 // stat per new or last segment, and reading the new bytes.
 //
 // Durability: the reader sees a record once the writer's write() made it visible, which can be
-// shortly before the writer's fdatasync returns and the record is acknowledged. Only a power loss
+// shortly before the writer's durable (O_DSYNC) write returns and the record is acknowledged. Only a power loss
 // (which also stops a reader on the same machine) can take back a record that was visible.
 // Limit: a reader scanning the torn tail of a crashed writer at the very moment a new writer's
 // recovery cuts that tail may report the cut as corruption; reopening the reader resolves it.

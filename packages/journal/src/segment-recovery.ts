@@ -1,12 +1,12 @@
 // Recovery of the file journal at open: verify every record of every segment, in order.
 //
-// Why a damaged tail may be truncated: a flush is one write + one fdatasync, and the next flush
+// Why a damaged tail may be truncated: a flush is one durable write (O_DSYNC), and the next flush
 // starts only after the previous one was acknowledged. So at most the LAST flush can be torn by a
 // crash, and a torn flush was never acknowledged. Within it, pages may reach the disk in any order,
 // so intact records of the torn flush may follow its damaged bytes.
 //
 // Why damage elsewhere is fatal: if an intact record of a LATER flush follows the damaged bytes,
-// the damaged flush was acknowledged (the later one was written after its fsync returned). Each
+// the damaged flush was acknowledged (the later one was written after its durable write returned). Each
 // record stores its position in its flush, so recovery knows which flush an intact record belongs
 // to. The same holds for damage in any segment but the last. Limit: damage that hits only the last
 // flush after it was acknowledged (bit rot) is indistinguishable from a torn write.

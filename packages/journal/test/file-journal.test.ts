@@ -2,7 +2,8 @@
 // acknowledged prefix, and damage to acknowledged records is refused, never skipped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileJournal, JournalCorruptError, type JournalEntry, type JournalLimits } from '../src/index.ts';
@@ -158,3 +159,37 @@ test('file journal: reads that start deep inside a large segment begin at the ri
   await journal.close();
   await reopenAndCheck(directory, 5000n);
 }));
+
+/** The open flags (octal, from /proc/self/fdinfo) of this process's descriptors on `path`. */
+async function openFlagsOf(path: string): Promise<number[]> {
+  const flags: number[] = [];
+  for (const descriptor of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${descriptor}`).catch(() => undefined);
+    if (target !== path) continue;
+    const info = await readFile(`/proc/self/fdinfo/${descriptor}`, 'utf8').catch(() => '');
+    const match = /^flags:\s+([0-7]+)$/m.exec(info);
+    if (match?.[1] !== undefined) flags.push(Number.parseInt(match[1], 8));
+  }
+  return flags;
+}
+
+test('segments are written with O_DSYNC: a flush is durable when its write returns, new and reopened segments alike',
+  { skip: process.platform !== 'linux' && 'reads /proc/self/fdinfo' }, async () => {
+    await withDirectory(async (directory) => {
+      const journal = new FileJournal({ directory });
+      await journal.open();
+      await journal.append([fixedEntry(0)]);
+      const created = await openFlagsOf(segmentPath(directory, 1n));
+      assert.equal(created.length, 1, 'the writer holds the segment open once');
+      assert.equal((created[0] as number) & constants.O_DSYNC, constants.O_DSYNC);
+      await journal.close();
+      const reopened = new FileJournal({ directory });
+      await reopened.open();
+      await reopened.append([fixedEntry(1)]);
+      const flags = await openFlagsOf(segmentPath(directory, 1n));
+      assert.equal(flags.length, 1);
+      assert.equal((flags[0] as number) & constants.O_DSYNC, constants.O_DSYNC);
+      await reopened.close();
+      await reopenAndCheck(directory, 2n);
+    });
+  });
