@@ -38,6 +38,7 @@ const deliveryBatch = 64;
 const clockTicksPerSecond = 100;
 
 const scales = new Map(defaultAssets.map((asset) => [asset.code, asset.scale]));
+type CommandResult = ReturnType<ExchangeCore['execute']>;
 
 function units(text: string, assetCode: string): bigint {
   const parsed = parseDecimal(text, scales.get(assetCode) ?? 0);
@@ -95,8 +96,6 @@ function backendCpuMs(processId: number): number {
   const fields = readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
-
-type CommandResult = ReturnType<ExchangeCore['execute']>;
 
 async function main(): Promise<void> {
   const stream = committedStream();
