@@ -158,9 +158,9 @@ async function main(): Promise<void> {
     // Server CPU (all its threads) per acknowledged order in the closed loop, cancels included: a
     // steadier figure than orders/s on a noisy machine, for comparing changes.
     const serverCpuUsPerOrder = cpuBeforeMs === undefined || cpuAfterMs === undefined ? undefined
-      : Math.round(((cpuAfterMs - cpuBeforeMs) * 1000) / closed.acknowledged);
+      : perOrderUs(cpuAfterMs - cpuBeforeMs);
     const serverMainThreadCpuUsPerOrder = mainThreadBeforeMs === undefined || mainThreadAfterMs === undefined ? undefined
-      : Math.round(((mainThreadAfterMs - mainThreadBeforeMs) * 1000) / closed.acknowledged);
+      : perOrderUs(mainThreadAfterMs - mainThreadBeforeMs);
     if (values['closed-only'] === true) {
       console.log(JSON.stringify({ bench: 'e2e-closed', responseType, wsOrdersPerSec: closed.ordersPerSec, serverCpuUsPerOrder,
         serverMainThreadCpuUsPerOrder, databaseCpuUsPerOrder, clientCpuUsPerOrder, machineBusyCpuUsPerOrder }));

@@ -8,7 +8,7 @@
 // Prints one JSON line: {"bench":"projections","commands":…,"results":[{"batch":…,"commandsPerSec":…,
 // "projectorCpuUsPerCommand":…,"databaseCpuUsPerCommand":…},…],…}
 
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +21,7 @@ import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
 import { freePort, openDatabase, runMigrations } from '@parite/platform';
 import { Projector, projectionsMigrations } from '@parite/projections';
 import { OrderFlow } from './e2e/orders.ts';
+import { processCpuMs } from './e2e/server-process.ts';
 
 const { values } = parseArgs({ options: {
   orders: { type: 'string', default: '60000' },
@@ -35,7 +36,6 @@ const batchSizes = String(values.batch).split(',').map(Number);
 const userCount = Number(values.users);
 /** Commands the core delivers together: one group commit's worth. */
 const deliveryBatch = 64;
-const clockTicksPerSecond = 100;
 
 const scales = new Map(defaultAssets.map((asset) => [asset.code, asset.scale]));
 type CommandResult = ReturnType<ExchangeCore['execute']>;
@@ -93,8 +93,9 @@ function committedStream(): CommittedCommand[] {
 }
 
 function backendCpuMs(processId: number): number {
-  const fields = readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+  const cpuMs = processCpuMs(`/proc/${processId}/stat`);
+  assert(cpuMs !== undefined, 'the bench reads the PostgreSQL backend from /proc (Linux)');
+  return cpuMs;
 }
 
 async function main(): Promise<void> {
@@ -117,7 +118,8 @@ async function measure(stream: readonly CommittedCommand[], batchMax: number) {
     const [backend] = await database.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
     assert(backend !== undefined, 'no backend id');
     const listeners: ((batch: readonly CommittedCommand[]) => void)[] = [];
-    const projector = new Projector(database.sql, { batchMax, queueMax: stream.length + 1 });
+    // The batch size is the variable measured: no coalescing window (the wait below would end it anyway).
+    const projector = new Projector(database.sql, { batchMax, queueMax: stream.length + 1, coalesceMs: 0 });
     projector.attach({ subscribe: (listener) => {
       listeners.push(listener);
       return () => undefined;

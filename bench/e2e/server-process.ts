@@ -30,19 +30,24 @@ export interface ServerProcess {
 /** Bound on waiting for the server to become ready (embedded PostgreSQL initdb included). */
 const readyWaitMsMax = 120_000;
 
-
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
 const clockTicksPerSecond = 100;
 
-function processCpuMs(statPath: string): number | undefined {
+/** The parent id and the CPU time (user + system, ms) in a /proc/<pid>/stat file; undefined when unreadable. */
+function readStat(statPath: string): { parentId: number; cpuMs: number } | undefined {
   try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    // Fields after the parenthesised command name: the parent id is the 2nd, utime and stime the 12th and 13th.
     const fields = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
     const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / clockTicksPerSecond : undefined;
+    return Number.isFinite(ticks) ? { parentId: Number(fields[1]), cpuMs: (ticks * 1000) / clockTicksPerSecond } : undefined;
   } catch {
-    return undefined;
+    return undefined; // no /proc, or the process ended while being read
   }
+}
+
+/** CPU time (user + system, ms) of a process or thread, from its /proc stat file; undefined where absent. */
+export function processCpuMs(statPath: string): number | undefined {
+  return readStat(statPath)?.cpuMs;
 }
 
 /** CPU time (ms) of every descendant of process `rootId` (PostgreSQL backends start their own sessions). */
@@ -55,15 +60,8 @@ function descendantsCpuMs(rootId: number): number | undefined {
   }
   const processes: { id: number; parentId: number; cpuMs: number }[] = [];
   for (const entry of entries) {
-    if (!/^[0-9]+$/.test(entry)) continue;
-    try {
-      // After the command name: the parent id is the 2nd field, utime and stime the 12th and 13th.
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      processes.push({ id: Number(entry), parentId: Number(fields[1]),
-        cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond });
-    } catch {
-      continue; // the process ended while being read
-    }
+    const stat = /^[0-9]+$/.test(entry) ? readStat(`/proc/${entry}/stat`) : undefined;
+    if (stat !== undefined) processes.push({ id: Number(entry), ...stat });
   }
   const inTree = new Set([rootId]);
   let total = 0;

@@ -5,9 +5,10 @@
 // the next flush. O_DSYNC makes the write return only once its data is durable, as a write followed
 // by fdatasync would, in one thread-pool round trip instead of two: under load every round trip
 // waits for the event loop's turn, so the second one cost acknowledgement latency (PostgreSQL's
-// wal_sync_method=open_datasync is the same choice). A batch never straddles two segments: a segment is rolled before a batch that
-// would push it past segmentBytesMax, and the new file's directory entry is fsynced before any
-// record in it is acknowledged. Layout: <directory>/segments/<first sequence, 20 digits>.seg.
+// wal_sync_method=open_datasync is the same choice). A batch never straddles two segments: a
+// segment is rolled before a batch that would push it past segmentBytesMax, and the new file's
+// directory entry is fsynced before any record in it is acknowledged.
+// Layout: <directory>/segments/<first sequence, 20 digits>.seg.
 // Single writer per directory: open() takes <directory>/writer.lock (see writer-lock.ts). Readers
 // that must not disturb a live writer (verify, followers, tests) use FileJournalReader
 // (file-journal-reader.ts), which never takes the lock and never writes.
