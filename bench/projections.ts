@@ -13,14 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { assert, parseDecimal } from '@parite/kernel';
-import {
-  ExchangeCore, SystemOwner, defaultAssets, defaultMarkets, type CommittedCommand, type ExchangeCommand,
-} from '@parite/exchange';
-import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
+import { assert } from '@parite/kernel';
+import type { CommittedCommand } from '@parite/exchange';
 import { freePort, openDatabase, runMigrations } from '@parite/platform';
 import { Projector, projectionsMigrations } from '@parite/projections';
-import { OrderFlow } from './e2e/orders.ts';
+import { fundedCore, placeOrderFlow } from './core-setup.ts';
 import { processCpuMs } from './e2e/server-process.ts';
 
 const { values } = parseArgs({ options: {
@@ -37,58 +34,13 @@ const userCount = Number(values.users);
 /** Commands the core delivers together: one group commit's worth. */
 const deliveryBatch = 64;
 
-const scales = new Map(defaultAssets.map((asset) => [asset.code, asset.scale]));
-type CommandResult = ReturnType<ExchangeCore['execute']>;
-
-function units(text: string, assetCode: string): bigint {
-  const parsed = parseDecimal(text, scales.get(assetCode) ?? 0);
-  assert(parsed.ok, `bench amount ${text} does not parse`);
-  return parsed.value;
-}
-
 /** Setup, funding and the order flow, executed by the real core: the committed stream a journal would hold. */
 function committedStream(): CommittedCommand[] {
-  const core = new ExchangeCore();
   const committed: CommittedCommand[] = [];
-  let timestampMs = Date.UTC(2026, 0, 1);
-  const run = (command: ExchangeCommand): CommandResult => {
-    timestampMs += 1;
-    const result = core.execute(command, timestampMs);
-    if (result.code === 'OK' && result.unchanged !== true) {
-      committed.push({ sequence: BigInt(committed.length + 1), timestampMs, command, result, shardIndex: undefined });
-    }
-    return result;
-  };
-  for (const command of [...defaultAssets, ...defaultMarkets]) assert(run(command).code === 'OK', 'setup refused');
-  for (let ownerId = 1; ownerId <= userCount; ownerId++) {
-    for (const asset of defaultAssets) {
-      run({ kind: 'ledger.transfer', transferId: `fund-${ownerId}-${asset.code}`, debitOwnerId: SystemOwner.External,
-        creditOwnerId: ownerId, assetCode: asset.code, amountUnits: 10n ** BigInt(asset.scale + 9), reason: 'bench' });
-    }
-  }
-  const marketsBySymbol = new Map(defaultMarkets.map((market) => [market.symbol.replace('/', '-'), market]));
-  const flows = Array.from({ length: userCount }, (_, index) => new OrderFlow(100 + index));
-  const open = Array.from({ length: userCount }, () => [] as { orderId: number; symbol: string }[]);
-  for (let number = 0; number < ordersTotal; number++) {
-    const user = number % userCount;
-    const request = (flows[user] as OrderFlow).next();
-    const market = marketsBySymbol.get(request.symbol);
-    assert(market !== undefined, `no market ${request.symbol}`);
-    const result = run({ kind: 'order.place', ownerId: user + 1, symbol: market.symbol, clientOrderId: `b${number}`,
-      side: request.side === 'buy' ? Side.Buy : Side.Sell, type: 'limit', timeInForce: TimeInForce.GoodTillCancelled,
-      postOnly: false, priceUnits: units(request.price, market.quoteAssetCode),
-      quantityUnits: units(request.quantity, market.baseAssetCode), selfTradePrevention: SelfTradePrevention.CancelNewest });
-    assert(result.code === 'OK', `bench order refused: ${result.code}`);
-    const accepted = result.events.find((event) => event.type === 'order.accepted');
-    const resting = !result.events.some((event) => event.type === 'order.done');
-    const userOpen = open[user] as { orderId: number; symbol: string }[];
-    if (accepted?.type === 'order.accepted' && resting) userOpen.push({ orderId: accepted.order.orderId, symbol: market.symbol });
-    const oldest = userOpen.length > OrderFlow.openOrdersMax ? userOpen.shift() : undefined;
-    // Filled meanwhile or not: a cancel of a finished order is refused and not journalled.
-    if (oldest !== undefined) {
-      run({ kind: 'order.cancel', ownerId: user + 1, symbol: oldest.symbol, orderId: oldest.orderId, clientOrderId: undefined });
-    }
-  }
+  const { run } = fundedCore(userCount, (command, result, timestampMs) => {
+    committed.push({ sequence: BigInt(committed.length + 1), timestampMs, command, result, shardIndex: undefined });
+  });
+  placeOrderFlow(run, { orders: ordersTotal, users: userCount, clientOrderId: (number) => `b${number}` });
   return committed;
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench [engine] [pipeline] [shards] [e2e] [projections] [identity] [fx]`: runs each benchmark in its own process (a clean heap, GC flags
+// `npm run bench [engine] [pipeline] [shards] [e2e] [projections] [identity] [fx] [memory]`: runs each benchmark in its own process (a clean heap, GC flags
 // of its own) and repeats the one-line JSON results at the end. The whole run stays within
 // 10 minutes on the project's 2-core machine. Figures belong in docs/benchmarks.md with the
 // command that produced them.
@@ -13,6 +13,7 @@ const benchmarks: Record<string, { script: string; flags: string[] }> = {
   projections: { script: 'bench/projections.ts', flags: [] },
   identity: { script: 'bench/identity.ts', flags: [] },
   fx: { script: 'bench/fx.ts', flags: [] },
+  memory: { script: 'bench/memory.ts', flags: ['--expose-gc'] },
 };
 
 const requested = process.argv.slice(2).filter((argument) => !argument.startsWith('-'));

@@ -111,9 +111,17 @@ export async function startServerProcess(): Promise<ServerProcess> {
     mainThreadCpuMs: () => (child.pid === undefined ? undefined : processCpuMs(`/proc/${child.pid}/task/${child.pid}/stat`)),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      // The server alone first: it stops its embedded PostgreSQL itself (and, profiling, writes its
+      // profile on a clean exit); whatever of the group is left after the grace period is killed.
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
-      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // The group has already gone.
+        }
+      }
       rmSync(dataDirectory, { recursive: true, force: true });
     },
   };

@@ -171,15 +171,18 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       : await registerApi(app, { ...access, config, cache, logger, options, clock, engine, database, audit, marketData, limiter });
     if (api !== undefined) closers.push(() => api.close());
     await app.ready();
+    // Closers run in reverse: the WebSocket clients are told 1001 (going away) first, because the
+    // HTTP server's close waits for every connection, upgraded ones included, and would otherwise
+    // wait for the clients to leave by themselves.
+    closers.push(async () => {
+      await app.close();
+    });
     if (api !== undefined) {
       attachWebSocketHub(app.server, api.hub);
       closers.push(async () => {
         await api.hub.close();
       });
     }
-    closers.push(async () => {
-      await app.close();
-    });
 
     let demo: DemoActors | undefined;
     let demoLogins: DemoLogin[] = [];

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ledgerSumByAsset, startTestPlatform } from './support/platform-harness.ts';
+import { TestSocket } from './support/ws-client.ts';
 
 test('a signed client trades end to end: place, fill, balances, history, audit', async () => {
   const harness = await startTestPlatform();
@@ -41,4 +42,16 @@ test('readiness reports the read models alongside the engine', async () => {
   } finally {
     await harness.stop();
   }
+});
+
+// A stop with clients still connected must not wait for them: the WebSocket clients are told the
+// server is going away (1001) before the HTTP server closes, so the final journal flush and
+// snapshot happen within the stop and not after a supervisor's kill.
+test('stopping with a WebSocket client connected closes it with 1001 and finishes', { timeout: 60_000 }, async () => {
+  const harness = await startTestPlatform();
+  const socket = await TestSocket.open(harness.baseUrl);
+  assert.equal((await socket.request('subscribe', { channel: 'trades', symbol: 'BTC-TRY' })).result, 'ok');
+  await harness.stop();
+  await socket.closed();
+  assert.equal(socket.closeCode, 1001);
 });

@@ -96,6 +96,12 @@ export class TestSocket {
     this.inbox.length = 0;
   }
 
+  /** Resolves once the server has closed the socket (at once if it is closed already). */
+  async closed(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+  }
+
   async close(): Promise<void> {
     if (this.socket.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {

@@ -206,10 +206,14 @@ function protectionPrice(market: MarketState, side: Side): number | ResultCode {
   return limit > BigInt(best) || limit < 1n ? 'ORDER_NO_LIQUIDITY' : Number(limit);
 }
 
-/** Everything that defines the order; an identical retry has the identical fingerprint. */
+/**
+ * Everything that defines the order; an identical retry has the identical fingerprint. Joined into
+ * one flat string (not a template's tree of pieces): it is remembered as long as the key (see
+ * clientOrderIdKey).
+ */
 function fingerprintOf(command: OrderPlaceCommand): string {
-  return `${command.symbol}|${command.side}|${command.type}|${command.timeInForce}|${command.postOnly}|` +
-    `${command.priceUnits ?? ''}|${command.quantityUnits}|${command.selfTradePrevention}`;
+  return [command.symbol, command.side, command.type, command.timeInForce, command.postOnly, command.priceUnits ?? '',
+    command.quantityUnits, command.selfTradePrevention].join('|');
 }
 
 /** An identical retry returns the original order; a different order under the same id is refused. */
