@@ -1,6 +1,7 @@
 // `npm start`: the whole platform in one process on embedded defaults (or production adapters when
 // DATABASE_URL / REDIS_URL / NATS_URL are set). Stops gracefully on SIGINT/SIGTERM: the last
-// commands become durable, a final snapshot is written, connections close.
+// commands become durable, a final snapshot is written, connections close (WebSocket clients are
+// told 1001, going away, first: the HTTP server's close would otherwise wait for them to leave).
 
 import { ConfigError, loadConfig } from '@parite/platform';
 import { startPlatform, type PlatformOptions } from './platform.ts';

@@ -187,6 +187,31 @@ export function registerProjectorSuite(server: TestServer): void {
         });
       });
 
+    test('under light load the next batch waits for the short window; a waiting reader cuts it short',
+      { timeout: 8_000 }, async () => {
+        await withDatabase(server, async ({ sql }) => {
+          const engine = new FakeEngine();
+          // Light load throughout (no batch reaches 10,000 commands); a light-load window far longer
+          // than the test's timeout, so only an interruption can end it in time.
+          const projector = new Projector(sql, { readCommitted: engine.readCommitted, coalesceMs: 10_000,
+            coalesceLightLoadMs: 9_000, coalesceAfterCommands: 10_000 });
+          projector.attach(engine);
+          await projector.start();
+          // After a quiet spell the first batch is written at once, without anyone waiting for it.
+          engine.runWorkload(58, 20);
+          await waitForCheckpoint(projector, engine.lastSequence);
+          const transactionsBefore = projector.status().transactions;
+          engine.runWorkload(59, 20, false);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          assert.equal(projector.status().queuedCommands > 0, true, 'the commands wait for the window');
+          assert.equal(projector.status().transactions, transactionsBefore);
+          await projector.whenCaughtUp(engine.lastSequence);
+          assert.equal(projector.status().transactions, transactionsBefore + 1);
+          await projector.stop();
+          await checkAgainstCore(sql, engine);
+        });
+      });
+
     test('a hole without a readCommitted source stops the projector and rejects its waiters', async () => {
       await withDatabase(server, async ({ sql }) => {
         const first = new FakeEngine();
