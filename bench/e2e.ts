@@ -13,6 +13,8 @@
 // the load generator's and the whole machine's (/proc/stat). --response-type ack places WebSocket
 // orders with the ids-only acknowledgement (default full: the order as REST answers it); the client
 // then cannot tell a filled order from a resting one and cancels every 201st order back, filled or not.
+// --open-only runs only the open loop (latency below saturation: --rate 1000). The open loop also
+// reports the load generator's send lag (how late it sent each order after its schedule).
 // Prints one JSON line: {"bench":"e2e","wsOrdersPerSec":…,"wsP50Ms":…,"wsP99Ms":…,"restOrdersPerSec":…,"restP99Ms":…}
 
 import { readFileSync } from 'node:fs';

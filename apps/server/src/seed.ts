@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  defaultAssets, defaultMarkets, demoReferencePrices, engineStartWaitMsMax, submitWhenAvailable, SystemOwner,
+  defaultAssets, defaultMarkets, demoReferencePrices, submitWhenAvailable, SystemOwner, waitWhileStarting,
   type ExchangeCommand,
   type ExchangeEngineApi,
 } from '@parite/exchange';
@@ -35,17 +35,12 @@ async function seedStep(engine: ExchangeEngineApi, command: ExchangeCommand): Pr
   if (committed.result.code !== 'OK') throw new Error(`seeding ${command.kind} failed: ${committed.result.code}`);
 }
 
-/** How long a process without the engine waits for the engine process to seed the catalogue. */
-export const catalogueWaitMsMax = engineStartWaitMsMax;
-const catalogueWaitStepMs = 50;
-
 /** In a split deployment the engine process seeds the catalogue; the others wait to see all of it. */
 export async function waitForCatalogue(engine: ExchangeEngineApi): Promise<void> {
   const seeded = () => defaultMarkets.every((market) => engine.state.marketBySymbol.has(market.symbol));
-  for (let waitedMs = 0; !seeded(); waitedMs += catalogueWaitStepMs) {
-    if (waitedMs >= catalogueWaitMsMax) throw new Error('the engine process has not seeded the market catalogue');
-    await new Promise((resolve) => setTimeout(resolve, catalogueWaitStepMs));
-  }
+  await waitWhileStarting(async () => (seeded() ? true : undefined), () => {
+    throw new Error('the engine process has not seeded the market catalogue');
+  });
 }
 
 export interface DemoCredentials {

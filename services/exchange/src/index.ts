@@ -10,7 +10,7 @@ export * from './http/admin-plugin.ts';
 export * from './http/edge.ts';
 export * from './app/command-transport.ts';
 export * from './app/replica-engine.ts';
-export { engineStartWaitMsMax, submitWhenAvailable } from './app/submit-when-available.ts';
+export { engineStartWaitMsMax, submitWhenAvailable, waitWhileStarting } from './app/submit-when-available.ts';
 export * from './adapters/nats-command-transport.ts';
 export * from './app/shard-map.ts';
 export * from './app/shard-funds.ts';
