@@ -22,8 +22,8 @@ export const durableWaitMsMax = 10_000;
  * to millions. A snapshot is due after everyCommands commands, or after as many commands as the state
  * holds items if that is more, so its cost per command stays bounded however large the state grows
  * (every 100,000 commands, two million remembered ids would cost tens of microseconds per command;
- * npm run bench memory measures the encoding). Replay after a crash is bounded the same way: never
- * more commands than the snapshot it starts from holds items.
+ * npm run bench memory measures the encoding). Replay after a crash is bounded the same way: at most
+ * everyCommands, or as many commands as the state held items, since the snapshot it starts from.
  */
 export function snapshotItems(state: ExchangeState): number {
   return state.orders.size + state.clientOrderIds.size + state.transferIds.size + state.conversionIds.size;

@@ -28,7 +28,7 @@ export async function waitWhileStarting<T>(attempt: () => Promise<T | undefined>
   }
 }
 
-/** engine.submit, retried while the engine is starting; after engineStartWaitMsMax its last refusal is thrown. */
+/** engine.submit, retried while the engine is starting; after waitMsMax (default engineStartWaitMsMax) its last refusal is thrown. */
 export async function submitWhenAvailable(engine: Pick<ExchangeEngineApi, 'submit'>, command: ExchangeCommand,
   waitMsMax: number = engineStartWaitMsMax): Promise<CommittedCommand> {
   let lastRefusal: unknown;
