@@ -19,15 +19,20 @@ import {
 export interface JournalSetup {
   journal: Journal;
   snapshots: SnapshotStore;
+  /** A file journal's directories (a follower in another thread opens them for reading). */
+  directories?: { journal: string; snapshots: string };
   close(): Promise<void>;
 }
 
 export async function openJournal(config: PlatformConfig, sql: Sql, shardIndex = 0): Promise<JournalSetup> {
   const names = shardStorageNames(config, shardIndex);
   if (config.journalKind === 'file') {
+    const directories = { journal: join(config.dataDirectory, `journal${names.directorySuffix}`),
+      snapshots: join(config.dataDirectory, `snapshots${names.directorySuffix}`) };
     return {
-      journal: new FileJournal({ directory: join(config.dataDirectory, `journal${names.directorySuffix}`) }),
-      snapshots: new FileSnapshotStore({ directory: join(config.dataDirectory, `snapshots${names.directorySuffix}`) }),
+      journal: new FileJournal({ directory: directories.journal }),
+      snapshots: new FileSnapshotStore({ directory: directories.snapshots }),
+      directories,
       close: async () => {},
     };
   }

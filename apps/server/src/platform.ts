@@ -13,7 +13,8 @@ import type { IdentityService } from '@parite/identity';
 import {
   MarketDataService, WebSocketHub, attachWebSocketHub, marketDataPlugin, type WebSocketHubOptions,
 } from '@parite/market-data';
-import { Projector, committedFromJournal, projectionsPlugin } from '@parite/projections';
+import { Projector, committedFromJournal, projectionsPlugin, type ProjectorHandle } from '@parite/projections';
+import { ProjectorThread } from './projector-thread/host.ts';
 import {
   AuditLog, createLogger, isServiceEnabled, openDatabase, runMigrations, type Cache,
   type Database, type Logger, type PlatformConfig,
@@ -21,7 +22,7 @@ import {
 import { PlatformAuditRecorder } from './audit-recorder.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { healthPlugin } from './health-plugin.ts';
-import { openEngineRole, type EngineShard } from './engine-role.ts';
+import { openEngineRole, type EngineRole, type EngineShard } from './engine-role.ts';
 import { migrationModules } from './migration-modules.ts';
 import { startFx } from './fx-composition.ts';
 import { openBus, openCache, openFxBus, openJournal } from './infrastructure.ts';
@@ -68,7 +69,7 @@ export interface RunningPlatform {
   demoLogins: DemoLogin[];
   database: Database;
   /** Set when this process runs the projections service (shard 0's projector when sharded). */
-  projector: Projector | undefined;
+  projector: ProjectorHandle | undefined;
   /** Each engine shard's core state (one entry unless PARITE_SHARDS is set): for tests and audits. */
   shardStates(): ExchangeState[];
   /** Resolves once every shard's projector has written everything its engine applied so far. */
@@ -121,16 +122,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       } });
     const engine = role.engine;
     // One projector per shard journal, each with its own checkpoint, writing the same tables.
-    const projectors = isServiceEnabled(config, 'projections') ? role.shards.map((shard) => {
-      const projector = new Projector(database.sql, {
-        readCommitted: committedFromJournal(shard.journalSetup.journal, { snapshots: shard.journalSetup.snapshots }),
-        shard: { shardIndex: shard.index, sharded: role.shardMap.sharded },
-        coalesceMs: config.projectionCoalesceMs,
-        onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error), shard: shard.index }, 'projector error'),
-      });
-      projector.attach(shard.engine);
-      return projector;
-    }) : [];
+    const projectors = isServiceEnabled(config, 'projections')
+      ? role.shards.map((shard) => openProjector(config, database, role, shard, logger)) : [];
     const projector = projectors[0];
     const marketData = runsApi ? new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs }) : undefined;
     marketData?.start();
@@ -271,4 +264,32 @@ async function registerApi(app: HttpApp, dependencies: ApiDependencies):
     await fxBus?.close();
     throw error;
   }
+}
+
+/**
+ * The shard's projector: in its own thread when it can follow a local file journal (the default),
+ * else on this thread, fed by the engine's listener.
+ */
+/** Connections of the projector thread's own pool: one writes, one spare for a retry. */
+const projectorThreadPoolSize = 2;
+
+function openProjector(config: PlatformConfig, database: Database, role: EngineRole, shard: EngineShard,
+  logger: Logger): ProjectorHandle {
+  const directories = shard.journalSetup.directories;
+  const shardOf = { shardIndex: shard.index, sharded: role.shardMap.sharded };
+  if (config.projectorThread && directories !== undefined && shard.local !== undefined) {
+    const thread = new ProjectorThread({ databaseUrl: database.url, poolSize: projectorThreadPoolSize,
+      journalDirectory: directories.journal, snapshotDirectory: directories.snapshots,
+      ...shardOf, coalesceMs: config.projectionCoalesceMs, logger });
+    thread.attach(shard.engine);
+    return thread;
+  }
+  const projector = new Projector(database.sql, {
+    readCommitted: committedFromJournal(shard.journalSetup.journal, { snapshots: shard.journalSetup.snapshots }),
+    shard: shardOf,
+    coalesceMs: config.projectionCoalesceMs,
+    onError: (error, fatal) => logger[fatal ? 'fatal' : 'warn']({ error: String(error), shard: shard.index }, 'projector error'),
+  });
+  projector.attach(shard.engine);
+  return projector;
 }

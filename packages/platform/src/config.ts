@@ -64,6 +64,13 @@ export interface PlatformConfig {
    * (fewer database rows, read models that lag as much); 0 writes every batch at once.
    */
   readonly projectionCoalesceMs: number;
+  /**
+   * PARITE_PROJECTOR_THREAD, default false: true runs each local shard's projector in its own thread
+   * that follows the file journal (apps/server/src/projector-thread), off the engine's thread, at the
+   * cost of replaying every command there: for machines with cores to spare (docs/benchmarks.md §2).
+   * Replicated journals keep the projector on the engine's thread either way.
+   */
+  readonly projectorThread: boolean;
   /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
   readonly demo: boolean;
   /** LOG_LEVEL, default info. */
@@ -129,6 +136,7 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
       minimum: 0,
       maximum: projectionCoalesceMsMax,
     }),
+    projectorThread: parseBoolean(problems, environment, 'PARITE_PROJECTOR_THREAD', false),
     redisUrl: parseUrl(problems, environment, 'REDIS_URL', ['redis:', 'rediss:']),
     natsUrl: parseUrl(problems, environment, 'NATS_URL', ['nats:', 'tls:']),
     journalKind: parseChoice(problems, environment, 'PARITE_JOURNAL', journalKinds, 'file'),

@@ -2,8 +2,11 @@
 // engine's committed-command stream, rebuildable from the journal, and the history HTTP API.
 
 export { Projector, projectorBatchMaxDefault, projectorBatchMaxLimit, projectorQueueMaxDefault } from './projector.ts';
-export type { ProjectorOptions, ProjectorStatus, ReadCommitted } from './projector.ts';
-export { committedFromJournal } from './journal-source.ts';
+export type { ProjectorHandle, ProjectorOptions, ProjectorStatus, ReadCommitted } from './projector.ts';
+export { JournalFollower, followerBacklogMax } from './journal-follower.ts';
+export type { JournalFollowerOptions } from './journal-follower.ts';
+export { Waiters } from './waiters.ts';
+export { boundedJournal, committedFromJournal } from './journal-source.ts';
 export type { JournalReader, JournalRecordLike, JournalSourceOptions, SnapshotReader } from './journal-source.ts';
 export { rebuildProjections, rebuildShardedProjections, projectionTables, rebuildBatchMax } from './rebuild.ts';
 export type { ProjectionSource, RebuildReport } from './rebuild.ts';

@@ -74,3 +74,21 @@ export function committedFromJournal(journal: JournalReader, options: JournalSou
     }
   };
 }
+
+/**
+ * The journal cut at `bound()` (read at every batch): a reader in another thread can see a record
+ * shortly before the engine's write of it is durable, and nothing may be projected before that.
+ */
+export function boundedJournal(journal: JournalReader, bound: () => bigint): JournalReader {
+  return {
+    async *read(afterSequence: bigint): AsyncGenerator<readonly JournalRecordLike[]> {
+      for await (const records of journal.read(afterSequence)) {
+        const limit = bound();
+        let end = 0;
+        while (end < records.length && (records[end] as JournalRecordLike).sequence <= limit) end++;
+        if (end > 0) yield end === records.length ? records : records.slice(0, end);
+        if (end < records.length) return;
+      }
+    },
+  };
+}

@@ -66,7 +66,12 @@ export interface ProjectorOptions {
   shard?: ProjectionShard;
   /** Every failure: retried ones (fatal false) and the one that stopped the projector (fatal true). */
   onError?: (error: unknown, fatal: boolean) => void;
+  /** After every transaction, checkpoint re-read and failure: the status, for a host in another thread. */
+  onProgress?: (status: ProjectorStatus) => void;
 }
+
+/** What a platform needs of a projector, whether it runs in this thread or in its own. */
+export type ProjectorHandle = Pick<Projector, 'start' | 'stop' | 'whenCaughtUp' | 'status'>;
 
 export interface ProjectorStatus {
   checkpoint: bigint;
@@ -321,6 +326,7 @@ export class Projector {
     this.transactions++;
     this.checkpointSequence = changeset.lastSequence ?? previous;
     this.waiters.resolveUpTo(this.checkpointSequence);
+    this.options.onProgress?.(this.status());
   }
 
   /** Re-reads where the tables are: at start, and when another writer moved the checkpoint. */
@@ -331,6 +337,7 @@ export class Projector {
     this.catalogue = await readMarketCatalogue(this.sql);
     this.queue.ignoreUpTo(this.checkpointSequence);
     this.waiters.resolveUpTo(this.checkpointSequence);
+    this.options.onProgress?.(this.status());
   }
 
   private fail(error: unknown): void {
@@ -340,6 +347,7 @@ export class Projector {
     this.queue.clear();
     this.options.onError?.(error, true);
     this.waiters.rejectAll(error);
+    this.options.onProgress?.(this.status());
   }
 
   private wake(): void {

@@ -20,6 +20,8 @@ export interface TestPlatform {
     options?: { rawBody?: string; headers?: Record<string, string>; timestampMs?: number }): Promise<{
     status: number; body: unknown; headers: Headers }>;
   stop(): Promise<void>;
+  /** Drops the test database and removes the data directory, for a platform closed already. */
+  dispose(): Promise<void>;
 }
 
 export async function startTestPlatform(overrides: PlatformOptions & { environment?: Record<string, string> } = {}):
@@ -37,8 +39,11 @@ export async function startTestPlatform(overrides: PlatformOptions & { environme
     ...overrides.environment,
   };
   if (process.env['DATABASE_URL'] !== undefined) {
-    database = await createTestDatabase({ adminUrl: process.env['DATABASE_URL'] });
-    environment['DATABASE_URL'] = database.url;
+    // A restart test passes the first platform's database on; otherwise each platform gets its own.
+    if (overrides.environment?.['DATABASE_URL'] === undefined) {
+      database = await createTestDatabase({ adminUrl: process.env['DATABASE_URL'] });
+      environment['DATABASE_URL'] = database.url;
+    }
     environment['PARITE_MASTER_KEY'] = 'ab'.repeat(32);
     environment['REDIS_URL'] = process.env['REDIS_URL'];
   }
@@ -72,13 +77,17 @@ export async function startTestPlatform(overrides: PlatformOptions & { environme
     }
     return { status: response.status, body: parsed, headers: response.headers };
   };
+  const dispose = async (): Promise<void> => {
+    if (database !== undefined) await database.drop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  };
   return {
     platform, baseUrl, dataDirectory, users, request,
     stop: async () => {
       await platform.close();
-      if (database !== undefined) await database.drop();
-      rmSync(dataDirectory, { recursive: true, force: true });
+      await dispose();
     },
+    dispose,
   };
 }
 

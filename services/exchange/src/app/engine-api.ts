@@ -12,6 +12,11 @@ export interface CommittedCommand {
   result: CommandResult;
   /** The engine shard that executed it (sharded engines only; sequences are per shard). */
   shardIndex?: number;
+  /**
+   * The command as journalled (encodeCommand), when the engine that delivers it has the bytes at
+   * hand: a follower in another thread replays these instead of receiving the events.
+   */
+  payload?: Uint8Array;
 }
 
 export type CommittedListener = (batch: readonly CommittedCommand[]) => void;

@@ -102,7 +102,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
         this.appliedSequence = record.sequence;
         this.lastTimestampMs = Math.max(this.lastTimestampMs, record.timestampMs);
         batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result,
-          shardIndex: this.shardIndex });
+          shardIndex: this.shardIndex, payload: record.payload });
       }
       this.deliveredSequence = this.appliedSequence;
       this.fanOut.deliver(batch);
@@ -152,22 +152,26 @@ export class ExchangeEngine implements ExchangeEngineApi {
     const timestampMs = Math.max(this.options.clock.nowMs(), this.lastTimestampMs);
     this.lastTimestampMs = timestampMs;
     const outcomes: CommittedCommand[] = [];
-    const accepted: { command: ExchangeCommand; outcome: CommittedCommand }[] = [];
+    const accepted: CommittedCommand[] = [];
     for (const command of commands) {
       const result = this.core.execute(command, timestampMs);
-      const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result, shardIndex: this.shardIndex };
+      const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result, shardIndex: this.shardIndex,
+        payload: undefined };
       outcomes.push(outcome);
-      if (isJournalled(result)) accepted.push({ command, outcome });
+      if (isJournalled(result)) {
+        outcome.payload = encodeCommand(command);
+        accepted.push(outcome);
+      }
     }
     if (accepted.length === 0) return Promise.resolve(outcomes);
     const enqueued = this.options.journal.enqueue(
-      accepted.map(({ command }) => ({ timestampMs, payload: encodeCommand(command) })));
+      accepted.map((outcome) => ({ timestampMs, payload: outcome.payload as Uint8Array })));
     // The commands were already applied: a journal that refuses them now leaves memory ahead of disk.
     if (enqueued.status !== 'enqueued') {
       this.fail(enqueued.status === 'failed' ? enqueued.error : new Error('journal overloaded after apply'));
       return Promise.reject(new ServiceError('SERVICE_UNAVAILABLE'));
     }
-    accepted.forEach(({ outcome }, index) => {
+    accepted.forEach((outcome, index) => {
       outcome.sequence = enqueued.firstSequence + BigInt(index);
       this.undelivered.push(outcome);
     });

@@ -1,0 +1,147 @@
+// The platform's side of the projector's thread (worker.ts): it hands every durable flush to the
+// thread, mirrors the thread's status and answers whenCaughtUp from it, so the platform cannot tell
+// it from a Projector in this thread (ProjectorHandle).
+
+import { Worker } from 'node:worker_threads';
+import type { CommittedCommand, ExchangeEngineApi } from '@parite/exchange';
+import type { Logger } from '@parite/platform';
+import { Waiters, type ProjectorHandle, type ProjectorStatus } from '@parite/projections';
+import { packCommitted, type FromWorker, type ProjectorWorkerData, type ToWorker } from './protocol.ts';
+
+/** Bound on a stop: the thread writes what is queued first (drain), which is at most one batch. */
+const stopWaitMsMax = 60_000;
+
+export type ProjectorThreadOptions = Omit<ProjectorWorkerData, 'durableSequence'> & { readonly logger: Logger };
+
+export class ProjectorThread implements ProjectorHandle {
+  private worker: Worker | undefined;
+  private current: ProjectorStatus = {
+    checkpoint: 0n, queuedCommands: 0, overflowed: false, catchUpNeeded: true, failed: false, transactions: 0,
+  };
+  private readonly waiters = new Waiters();
+  private durable = 0n;
+  private pending: CommittedCommand[] = [];
+  private postScheduled = false;
+  private waitPosted = 0n;
+  private failure: unknown = undefined;
+  private stopping = false;
+  private unsubscribe: (() => void) | undefined;
+  private firstStatus: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  private stopped: (() => void) | undefined;
+
+  constructor(private readonly options: ProjectorThreadOptions) {}
+
+  /** Subscribes to the engine; attach before it starts (its start-up replay is read by the thread from the journal). */
+  attach(engine: Pick<ExchangeEngineApi, 'subscribe'>): void {
+    this.unsubscribe = engine.subscribe((batch) => this.receive(batch));
+  }
+
+  /** Starts the thread; resolves once it has read its checkpoint. */
+  async start(): Promise<void> {
+    const { logger: _logger, ...rest } = this.options;
+    const workerData: ProjectorWorkerData = { ...rest, durableSequence: this.durable };
+    const worker = new Worker(new URL('./boot.mjs', import.meta.url),
+      { workerData: { ...workerData, entryUrl: new URL('./worker.ts', import.meta.url).href } });
+    this.worker = worker;
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      this.stopped?.();
+      if (!this.stopping) this.fail(new Error(`the projector thread exited (code ${code})`));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.firstStatus = { resolve, reject };
+    });
+  }
+
+  async stop(options: { drain?: boolean } = {}): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const worker = this.worker;
+    if (worker === undefined || this.stopping) return;
+    this.flush();
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => {
+      this.stopped = resolve;
+    });
+    this.post({ kind: 'stop', drain: options.drain ?? true });
+    const timer = setTimeout(() => void worker.terminate(), stopWaitMsMax);
+    await exited;
+    clearTimeout(timer);
+    this.waiters.rejectAll(new Error(`projector thread stopped at sequence ${this.current.checkpoint}`));
+  }
+
+  whenCaughtUp(sequence: bigint): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (sequence <= this.current.checkpoint && this.worker !== undefined) return Promise.resolve();
+    if (this.stopping) return Promise.reject(new Error('projector thread is stopped'));
+    const caughtUp = this.waiters.add(sequence);
+    if (sequence > this.waitPosted) {
+      this.waitPosted = sequence;
+      this.flush();
+      this.post({ kind: 'wait', sequence });
+    }
+    return caughtUp;
+  }
+
+  status(): ProjectorStatus {
+    return this.failure === undefined ? this.current : { ...this.current, failed: true };
+  }
+
+  /** The engine's listener: keeps the batch for one post per event-loop turn. */
+  private receive(batch: readonly CommittedCommand[]): void {
+    const last = batch[batch.length - 1];
+    if (last !== undefined && last.sequence > this.durable) this.durable = last.sequence;
+    if (this.worker === undefined || this.stopping || this.failure !== undefined) return;
+    for (const committed of batch) this.pending.push(committed);
+    if (this.postScheduled) return;
+    this.postScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.postScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const packed = packCommitted(batch);
+    if (packed === undefined) {
+      this.post({ kind: 'durable', sequence: (batch[batch.length - 1] as CommittedCommand).sequence });
+      return;
+    }
+    // Transferred, not copied: packCommitted allocated these buffers for this message alone.
+    this.worker?.postMessage(packed, [packed.payloadBytes.buffer as ArrayBuffer, packed.payloadEnds.buffer as ArrayBuffer,
+      packed.timestampsMs.buffer as ArrayBuffer]);
+  }
+
+  private post(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.kind) {
+      case 'status':
+        this.current = message.status;
+        this.waiters.resolveUpTo(message.status.checkpoint);
+        if (message.status.failed) this.fail(new Error('the projector thread failed'));
+        this.firstStatus?.resolve();
+        this.firstStatus = undefined;
+        return;
+      case 'error':
+        this.options.logger[message.fatal ? 'fatal' : 'warn']({ error: message.message, shard: this.options.shardIndex },
+          'projector error');
+        return;
+      case 'stopped':
+        return;
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    this.options.logger.fatal({ error: String(error), shard: this.options.shardIndex }, 'projector thread failed');
+    this.waiters.rejectAll(error);
+    this.firstStatus?.reject(error);
+    this.firstStatus = undefined;
+  }
+}

@@ -1,0 +1,67 @@
+// The projector in its own thread (PARITE_PROJECTOR_THREAD=true): it follows the file journal
+// from the engine's durable flushes, writes the same read models as the projector on the engine's
+// thread, and after a restart resumes from its checkpoint.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProjectorThread } from '../src/projector-thread/host.ts';
+import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
+
+const threadEnvironment = { PARITE_PROJECTOR_THREAD: 'true' };
+
+async function trade(harness: TestPlatform, clientOrderId: string): Promise<void> {
+  const ask = await harness.request('alice', 'POST', '/v1/orders', { symbol: 'BTC-TRY', side: 'sell', type: 'limit',
+    price: '3900000', quantity: '0.01', clientOrderId });
+  assert.equal(ask.status, 201, JSON.stringify(ask.body));
+  const bid = await harness.request('bob', 'POST', '/v1/orders', { symbol: 'BTC-TRY', side: 'buy', type: 'limit',
+    price: '3900000', quantity: '0.01' });
+  assert.equal(bid.status, 201, JSON.stringify(bid.body));
+}
+
+async function projectedState(harness: TestPlatform): Promise<{ trades: number; checkpoint: bigint; bobTry: bigint }> {
+  const sql = harness.platform.database.sql;
+  const [trades] = await sql<{ count: string }[]>`select count(*)::text as count from trades`;
+  const [checkpoint] = await sql<{ sequence: bigint }[]>`
+    select sequence from projection_checkpoints where name = 'exchange'`;
+  const [balance] = await sql<{ units: bigint }[]>`
+    select balance_units as units from balances where owner_id = ${harness.users['bob']?.userId ?? 0} and asset_id = 1`;
+  return { trades: Number(trades?.count ?? 0), checkpoint: checkpoint?.sequence ?? 0n, bobTry: balance?.units ?? 0n };
+}
+
+test('the projector thread writes the read models from the journal and resumes after a restart', { timeout: 120_000 }, async () => {
+  const first = await startTestPlatform({ environment: threadEnvironment });
+  const dataDirectory = first.dataDirectory;
+  try {
+    assert.ok(first.platform.projector instanceof ProjectorThread, 'the projector runs in its own thread');
+    await trade(first, 'thread-1');
+    await first.platform.projectionsCaughtUp();
+    const history = await first.request('bob', 'GET', '/v1/trades/history');
+    assert.equal((history.body as { items: unknown[] }).items.length, 1);
+    const projected = await projectedState(first);
+    assert.equal(projected.trades, 1);
+    assert.equal(projected.checkpoint, first.platform.engine.lastAppliedSequence);
+    assert.equal(projected.bobTry, first.platform.engine.state.ledger.peek(first.users['bob']?.userId ?? 0, 1)?.balanceUnits);
+    const ready = await first.request(undefined, 'GET', '/readyz');
+    assert.equal((ready.body as { projections: string }).projections, 'ok');
+  } finally {
+    // Stopped, not removed: the second platform starts on the same journal and database.
+    await first.platform.close();
+  }
+  // The same journal and the same database (on the real server, the first platform's own).
+  const second = await startTestPlatform({ environment: { ...threadEnvironment, PARITE_DATA_DIR: dataDirectory,
+    ...(process.env['DATABASE_URL'] === undefined ? {} : { DATABASE_URL: first.platform.database.url }) } });
+  try {
+    await trade(second, 'thread-2');
+    await second.platform.projectionsCaughtUp();
+    const projected = await projectedState(second);
+    assert.equal(projected.trades, 2);
+    assert.equal(projected.checkpoint, second.platform.engine.lastAppliedSequence);
+    assert.equal(projected.bobTry, second.platform.engine.state.ledger.peek(second.users['bob']?.userId ?? 0, 1)?.balanceUnits);
+    const orders = await second.request('alice', 'GET', '/v1/orders/history');
+    const ids = (orders.body as { items: { clientOrderId?: string }[] }).items.map((order) => order.clientOrderId).sort();
+    assert.deepEqual(ids.filter((id) => id?.startsWith('thread-')), ['thread-1', 'thread-2']);
+  } finally {
+    await second.stop();
+    await first.dispose();
+  }
+});

@@ -1,0 +1,160 @@
+// Follows the engine's journal from another thread and delivers its committed commands to
+// listeners exactly as the engine delivers them: in order, contiguous, each command replayed
+// through a private ExchangeCore (the core is deterministic, so results and events are the
+// engine's own). The projector attaches to it as to the engine (apps/server/src/projector-thread).
+//
+// Records arrive two ways. The fast way: the engine's thread hands over the payload bytes of every
+// flush once it is durable (`offer`), so nothing is polled and no event object crosses threads.
+// The safe way: whatever the offers skip (the follower started after the engine, or a full
+// backlog dropped some) is read from the journal itself, never past the highest offered sequence,
+// so nothing becomes visible here before the engine declared it durable.
+
+import { assert } from '@parite/kernel';
+import {
+  decodeCommand, decodeSnapshot, ExchangeCore, isJournalled, restoreSnapshot, type CommittedCommand,
+  type CommittedListener,
+} from '@parite/exchange';
+import type { JournalReader, JournalRecordLike, SnapshotReader } from './journal-source.ts';
+
+/** Offered records held before the follower applies them; beyond it they are read from the journal. */
+export const followerBacklogMax = 200_000;
+/** Records applied between two yields to the event loop, so offers and the projector's writes interleave. */
+export const followerApplySliceMax = 2_000;
+
+export interface JournalFollowerOptions {
+  /** The journal the engine appends to, opened for reading. */
+  journal: JournalReader;
+  /** The engine's snapshots: the follower starts at the latest one. */
+  snapshots?: SnapshotReader;
+  /** Set when the journal is one shard's: stamped on every delivered command. */
+  shardIndex?: number;
+  /** A listener threw; the follower goes on (as the engine does). */
+  onListenerError?: (error: unknown) => void;
+}
+
+export class JournalFollower {
+  private core = new ExchangeCore({ bookKind: 'fast' });
+  private applied = 0n;
+  private durable = 0n;
+  private readonly listeners = new Set<CommittedListener>();
+  private backlog: JournalRecordLike[] = [];
+  private running: Promise<void> | undefined;
+  private failure: unknown = undefined;
+
+  constructor(private readonly options: JournalFollowerOptions) {}
+
+  /** The highest sequence the engine declared durable to this follower. */
+  get durableSequence(): bigint {
+    return this.durable;
+  }
+
+  get appliedSequence(): bigint {
+    return this.applied;
+  }
+
+  subscribe(listener: CommittedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts from the engine's latest snapshot (commands up to it are not delivered: the projector reads them if it needs them). */
+  async start(): Promise<void> {
+    const latest = await this.options.snapshots?.loadLatest();
+    if (latest === undefined) return;
+    this.core = new ExchangeCore({}, restoreSnapshot({ ...decodeSnapshot(latest.data), bookKind: 'fast' }));
+    this.applied = latest.sequence;
+    if (this.durable < this.applied) this.durable = this.applied;
+  }
+
+  /** Durable records, in sequence order; earlier ones already applied are ignored, a gap is read from the journal. */
+  offer(records: readonly JournalRecordLike[]): void {
+    if (this.failure !== undefined || records.length === 0) return;
+    const last = records[records.length - 1] as JournalRecordLike;
+    if (last.sequence > this.durable) this.durable = last.sequence;
+    if (this.backlog.length + records.length <= followerBacklogMax) {
+      for (const record of records) this.backlog.push(record);
+    } else {
+      // Dropped: the gap before the next kept record is read from the journal, which holds them.
+      this.backlog = [];
+    }
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** The engine declared everything up to `sequence` durable without handing the records over. */
+  advanceTo(sequence: bigint): void {
+    if (this.failure !== undefined || sequence <= this.durable) return;
+    this.durable = sequence;
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves once everything offered so far is applied and delivered; rejects if the follower failed. */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.applied < this.durable) {
+        const records = this.backlog;
+        this.backlog = [];
+        let start = 0;
+        while (start < records.length && (records[start] as JournalRecordLike).sequence <= this.applied) start++;
+        const first = records[start];
+        if (first === undefined || first.sequence > this.applied + 1n) {
+          await this.readJournal(first === undefined ? this.durable : first.sequence - 1n);
+        }
+        for (let index = start; index < records.length; index += followerApplySliceMax) {
+          this.apply(records.slice(index, index + followerApplySliceMax));
+          await yieldToEventLoop();
+        }
+      }
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+  }
+
+  /** Reads the journal from the applied sequence up to `upTo` (durable, so visible). */
+  private async readJournal(upTo: bigint): Promise<void> {
+    const before = this.applied;
+    for await (const records of this.options.journal.read(this.applied)) {
+      const wanted = records.filter((record) => record.sequence <= upTo);
+      this.apply(wanted);
+      if (this.applied >= upTo || wanted.length < records.length) break;
+      await yieldToEventLoop();
+    }
+    assert(this.applied >= upTo || this.applied > before || upTo <= before,
+      `the journal holds nothing after ${before} although the engine declared ${upTo} durable`);
+  }
+
+  private apply(records: readonly JournalRecordLike[]): void {
+    const batch: CommittedCommand[] = [];
+    for (const record of records) {
+      if (record.sequence <= this.applied) continue;
+      assert(record.sequence === this.applied + 1n, `the follower skipped from ${this.applied} to ${record.sequence}`);
+      const command = decodeCommand(record.payload);
+      const result = this.core.execute(command, record.timestampMs);
+      // Only state changes are journalled: a refusal here means this replica diverged.
+      assert(isJournalled(result), `follower diverged at sequence ${record.sequence}: ${result.code}`);
+      batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result, shardIndex: this.options.shardIndex });
+      this.applied = record.sequence;
+    }
+    if (batch.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(batch);
+      } catch (error) {
+        this.options.onListenerError?.(error);
+      }
+    }
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
