@@ -82,6 +82,8 @@ export async function openEngineRole(options: EngineRoleOptions): Promise<Engine
         const engine = new ExchangeEngine({
           journal: journalSetup.journal, snapshots: journalSetup.snapshots, clock: options.clock, shard,
           snapshotEveryCommands: options.snapshotEveryCommands, onFatal: options.onFatal, onListenerError,
+          // The projector thread replays the payloads (platform.ts openProjector).
+          deliverPayloads: config.projectorThread && journalSetup.directories !== undefined,
         });
         shards.push({ index, engine, local: engine, journalSetup });
         continue;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ManualClock, Prng, jsonStringifyWithBigint } from '@parite/kernel';
 import { FileJournal, FileSnapshotStore, MemoryJournal, MemorySnapshotStore } from '@parite/journal';
 import {
-  ExchangeEngine, stateHash, type CommittedCommand, type ExchangeCommand,
+  encodeCommand, ExchangeEngine, stateHash, type CommittedCommand, type ExchangeCommand,
 } from '../src/index.ts';
 import { randomCommand, setupCommands } from './core-workload.ts';
 import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
@@ -140,6 +140,29 @@ test('an identical retry is answered OK but not journalled, and leaves the state
     assert.equal(again.result.reply?.['assetId'], engine.state.assetByCode.get('TRY')?.assetId);
     assert.equal(engine.lastAppliedSequence, sequence, 'nor does an asset created again');
   } finally {
+    await engine.stop();
+  }
+});
+
+test('deliverPayloads hands listeners each command as journalled; without it nothing is kept', async () => {
+  for (const deliverPayloads of [true, false]) {
+    const journal = new MemoryJournal();
+    const engine = new ExchangeEngine({ journal, snapshots: new MemorySnapshotStore(),
+      clock: new ManualClock(1_700_000_000_000), deliverPayloads });
+    const delivered: CommittedCommand[] = [];
+    engine.subscribe((batch) => delivered.push(...batch));
+    await engine.start();
+    for (const command of setup()) await engine.submit(command);
+    assert.ok(delivered.length > 0);
+    for (const committed of delivered) {
+      if (!deliverPayloads) {
+        assert.equal(committed.payload, undefined);
+        continue;
+      }
+      assert.deepEqual(committed.payload, encodeCommand(committed.command));
+      const record = journal.storage.records.find((entry) => entry.sequence === committed.sequence);
+      assert.deepEqual(committed.payload, record?.payload, 'the bytes the journal holds');
+    }
     await engine.stop();
   }
 });

@@ -42,6 +42,12 @@ export interface ExchangeEngineOptions {
   checkInvariants?: boolean;
   /** This engine is one shard of a sharded engine (shard-map.ts); absent: unsharded. */
   shard?: { index: number; count: number };
+  /**
+   * Delivers each committed command with its journal payload (CommittedCommand.payload), for a
+   * listener that hands them to another thread; off, the payload is dropped after the journal write
+   * and does not stay in the heap as long as the listeners keep the command.
+   */
+  deliverPayloads?: boolean;
 }
 
 export class ExchangeEngine implements ExchangeEngineApi {
@@ -102,7 +108,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
         this.appliedSequence = record.sequence;
         this.lastTimestampMs = Math.max(this.lastTimestampMs, record.timestampMs);
         batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result,
-          shardIndex: this.shardIndex, payload: record.payload });
+          shardIndex: this.shardIndex, payload: this.options.deliverPayloads === true ? record.payload : undefined });
       }
       this.deliveredSequence = this.appliedSequence;
       this.fanOut.deliver(batch);
@@ -158,14 +164,14 @@ export class ExchangeEngine implements ExchangeEngineApi {
       const outcome: CommittedCommand = { sequence: 0n, timestampMs, command, result, shardIndex: this.shardIndex,
         payload: undefined };
       outcomes.push(outcome);
-      if (isJournalled(result)) {
-        outcome.payload = encodeCommand(command);
-        accepted.push(outcome);
-      }
+      if (isJournalled(result)) accepted.push(outcome);
     }
     if (accepted.length === 0) return Promise.resolve(outcomes);
-    const enqueued = this.options.journal.enqueue(
-      accepted.map((outcome) => ({ timestampMs, payload: outcome.payload as Uint8Array })));
+    const enqueued = this.options.journal.enqueue(accepted.map((outcome) => {
+      const payload = encodeCommand(outcome.command);
+      if (this.options.deliverPayloads === true) outcome.payload = payload;
+      return { timestampMs, payload };
+    }));
     // The commands were already applied: a journal that refuses them now leaves memory ahead of disk.
     if (enqueued.status !== 'enqueued') {
       this.fail(enqueued.status === 'failed' ? enqueued.error : new Error('journal overloaded after apply'));
