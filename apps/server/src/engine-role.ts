@@ -17,7 +17,7 @@ import {
 import {
   ConfigError, isServiceEnabled, isSplitDeployment, shardStorageNames, type Logger, type PlatformConfig,
 } from '@parite/platform';
-import type { JournalSetup } from './infrastructure.ts';
+import { projectorThreadDirectories, type JournalSetup } from './infrastructure.ts';
 
 export interface EngineShard {
   readonly index: number;
@@ -83,7 +83,7 @@ export async function openEngineRole(options: EngineRoleOptions): Promise<Engine
           journal: journalSetup.journal, snapshots: journalSetup.snapshots, clock: options.clock, shard,
           snapshotEveryCommands: options.snapshotEveryCommands, onFatal: options.onFatal, onListenerError,
           // The projector thread replays the payloads (platform.ts openProjector).
-          deliverPayloads: config.projectorThread && journalSetup.directories !== undefined,
+          deliverPayloads: projectorThreadDirectories(config, journalSetup) !== undefined,
         });
         shards.push({ index, engine, local: engine, journalSetup });
         continue;

@@ -12,7 +12,7 @@ import {
   type Journal, type SnapshotStore,
 } from '@parite/journal';
 import {
-  MemoryCache, NatsEventBus, RedisCache, shardStorageNames, type Cache, type EventBus, type Logger, type PlatformConfig,
+  isServiceEnabled, MemoryCache, NatsEventBus, RedisCache, shardStorageNames, type Cache, type EventBus, type Logger, type PlatformConfig,
   type Sql,
 } from '@parite/platform';
 
@@ -22,6 +22,16 @@ export interface JournalSetup {
   /** A file journal's directories (a follower in another thread opens them for reading). */
   directories?: { journal: string; snapshots: string };
   close(): Promise<void>;
+}
+
+/**
+ * The journal directories a projector thread follows, when this shard's projector runs in its own
+ * thread (PARITE_PROJECTOR_THREAD, a file journal, the projections service here); else undefined.
+ * The engine keeps its payloads for the thread exactly then (engine-role.ts).
+ */
+export function projectorThreadDirectories(config: PlatformConfig, journalSetup: JournalSetup):
+  JournalSetup['directories'] {
+  return config.projectorThread && isServiceEnabled(config, 'projections') ? journalSetup.directories : undefined;
 }
 
 export async function openJournal(config: PlatformConfig, sql: Sql, shardIndex = 0): Promise<JournalSetup> {

@@ -25,7 +25,7 @@ import { healthPlugin } from './health-plugin.ts';
 import { openEngineRole, type EngineRole, type EngineShard } from './engine-role.ts';
 import { migrationModules } from './migration-modules.ts';
 import { startFx } from './fx-composition.ts';
-import { openBus, openCache, openFxBus, openJournal } from './infrastructure.ts';
+import { openBus, openCache, openFxBus, openJournal, projectorThreadDirectories } from './infrastructure.ts';
 import { DemoMarketMaker } from './demo/market-maker.ts';
 import { seedCatalogue, seedDemo, waitForCatalogue, type DemoActors } from './seed.ts';
 import { registerPrivateStreams } from './websocket-private.ts';
@@ -275,9 +275,9 @@ const projectorThreadPoolSize = 2;
 
 function openProjector(config: PlatformConfig, database: Database, role: EngineRole, shard: EngineShard,
   logger: Logger): ProjectorHandle {
-  const directories = shard.journalSetup.directories;
+  const directories = projectorThreadDirectories(config, shard.journalSetup);
   const shardOf = { shardIndex: shard.index, sharded: role.shardMap.sharded };
-  if (config.projectorThread && directories !== undefined && shard.local !== undefined) {
+  if (directories !== undefined && shard.local !== undefined) {
     const thread = new ProjectorThread({ databaseUrl: database.url, poolSize: projectorThreadPoolSize,
       journalDirectory: directories.journal, snapshotDirectory: directories.snapshots,
       ...shardOf, coalesceMs: config.projectionCoalesceMs, logger });

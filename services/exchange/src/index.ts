@@ -10,6 +10,7 @@ export * from './http/admin-plugin.ts';
 export * from './http/edge.ts';
 export * from './app/command-transport.ts';
 export * from './app/replica-engine.ts';
+export * from './app/journal-replay.ts';
 export { engineStartWaitMsMax, submitWhenAvailable, waitWhileStarting } from './app/submit-when-available.ts';
 export * from './adapters/nats-command-transport.ts';
 export * from './app/shard-map.ts';

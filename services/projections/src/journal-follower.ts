@@ -11,10 +11,9 @@
 
 import { assert } from '@parite/kernel';
 import {
-  decodeCommand, decodeSnapshot, ExchangeCore, isJournalled, restoreSnapshot, type CommittedCommand,
-  type CommittedListener,
+  coreFromSnapshot, ExchangeCore, replayJournalRecord, type CommittedCommand, type CommittedListener,
 } from '@parite/exchange';
-import type { JournalReader, JournalRecordLike, SnapshotReader } from './journal-source.ts';
+import { boundedJournal, type JournalReader, type JournalRecordLike, type SnapshotReader } from './journal-source.ts';
 
 /** Offered records held before the follower applies them; beyond it they are read from the journal. */
 export const followerBacklogMax = 200_000;
@@ -61,7 +60,7 @@ export class JournalFollower {
   async start(): Promise<void> {
     const latest = await this.options.snapshots?.loadLatest();
     if (latest === undefined) return;
-    this.core = new ExchangeCore({}, restoreSnapshot({ ...decodeSnapshot(latest.data), bookKind: 'fast' }));
+    this.core = coreFromSnapshot(latest.data);
     this.applied = latest.sequence;
     if (this.durable < this.applied) this.durable = this.applied;
   }
@@ -77,24 +76,27 @@ export class JournalFollower {
       // Dropped: the gap before the next kept record is read from the journal, which holds them.
       this.backlog = [];
     }
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
+    this.follow();
   }
 
   /** The engine declared everything up to `sequence` durable without handing the records over. */
   advanceTo(sequence: bigint): void {
     if (this.failure !== undefined || sequence <= this.durable) return;
     this.durable = sequence;
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
+    this.follow();
   }
 
   /** Resolves once everything offered so far is applied and delivered; rejects if the follower failed. */
   async idle(): Promise<void> {
     while (this.running !== undefined) await this.running;
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Starts applying unless a pass is running already (it takes what arrived meanwhile). */
+  private follow(): void {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
   }
 
   private async run(): Promise<void> {
@@ -122,10 +124,8 @@ export class JournalFollower {
   /** Reads the journal from the applied sequence up to `upTo` (durable, so visible). */
   private async readJournal(upTo: bigint): Promise<void> {
     const before = this.applied;
-    for await (const records of this.options.journal.read(this.applied)) {
-      const wanted = records.filter((record) => record.sequence <= upTo);
-      this.apply(wanted);
-      if (this.applied >= upTo || wanted.length < records.length) break;
+    for await (const records of boundedJournal(this.options.journal, () => upTo).read(this.applied)) {
+      this.apply(records);
       await yieldToEventLoop();
     }
     assert(this.applied >= upTo || this.applied > before || upTo <= before,
@@ -137,11 +137,7 @@ export class JournalFollower {
     for (const record of records) {
       if (record.sequence <= this.applied) continue;
       assert(record.sequence === this.applied + 1n, `the follower skipped from ${this.applied} to ${record.sequence}`);
-      const command = decodeCommand(record.payload);
-      const result = this.core.execute(command, record.timestampMs);
-      // Only state changes are journalled: a refusal here means this replica diverged.
-      assert(isJournalled(result), `follower diverged at sequence ${record.sequence}: ${result.code}`);
-      batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result, shardIndex: this.options.shardIndex });
+      batch.push(replayJournalRecord(this.core, record, this.options.shardIndex));
       this.applied = record.sequence;
     }
     if (batch.length === 0) return;

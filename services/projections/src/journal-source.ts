@@ -5,9 +5,7 @@
 // core is kept between reads, so the next catch-up continues where the last one stopped.
 
 import { assert } from '@parite/kernel';
-import {
-  decodeCommand, decodeSnapshot, ExchangeCore, restoreSnapshot, type CommittedCommand,
-} from '@parite/exchange';
+import { coreFromSnapshot, ExchangeCore, replayJournalRecord, type CommittedCommand } from '@parite/exchange';
 import type { ReadCommitted } from './projector.ts';
 
 /** What the source needs of a journal (the @parite/journal Journal port has it). */
@@ -42,7 +40,7 @@ export function committedFromJournal(journal: JournalReader, options: JournalSou
   const skipAhead = async (afterSequence: bigint): Promise<void> => {
     const latest = await options.snapshots?.loadLatest();
     if (latest === undefined || latest.sequence <= applied || latest.sequence > afterSequence) return;
-    core = new ExchangeCore({}, restoreSnapshot({ ...decodeSnapshot(latest.data), bookKind }));
+    core = coreFromSnapshot(latest.data, bookKind);
     applied = latest.sequence;
   };
   return async function* readCommitted(afterSequence: bigint): AsyncGenerator<CommittedCommand[]> {
@@ -58,14 +56,9 @@ export function committedFromJournal(journal: JournalReader, options: JournalSou
         const batch: CommittedCommand[] = [];
         for (const record of records) {
           assert(record.sequence === applied + 1n, `journal read skipped from ${applied} to ${record.sequence}`);
-          const command = decodeCommand(record.payload);
-          const result = core.execute(command, record.timestampMs);
-          // Only accepted commands are journalled; a refusal on replay means the core diverged.
-          assert(result.code === 'OK', `journal command ${record.sequence} replayed as ${result.code}`);
+          const committed = replayJournalRecord(core, record);
           applied = record.sequence;
-          if (record.sequence > afterSequence) {
-            batch.push({ sequence: record.sequence, timestampMs: record.timestampMs, command, result });
-          }
+          if (record.sequence > afterSequence) batch.push(committed);
         }
         if (batch.length > 0) yield batch;
       }

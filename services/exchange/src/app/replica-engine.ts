@@ -12,11 +12,12 @@ import type { Journal } from '@parite/journal';
 import { ExchangeCore } from '../domain/exchange-core.ts';
 import type { ExchangeState } from '../domain/state.ts';
 import type { ExchangeCommand } from '../domain/types.ts';
-import { decodeCommand, encodeCommand } from './command-codec.ts';
+import { encodeCommand } from './command-codec.ts';
 import type { CommandTransport } from './command-transport.ts';
 import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
 import { CommittedFanOut } from './committed-fan-out.ts';
-import { isJournalled, submitBatchMax } from './exchange-engine.ts';
+import { submitBatchMax } from './exchange-engine.ts';
+import { replayJournalRecord } from './journal-replay.ts';
 import { SnapshotScheduler, type EngineSnapshotStore } from './snapshot-scheduler.ts';
 
 /** Idle polling interval of the journal; a submit wakes the follower at once. */
@@ -159,12 +160,7 @@ export class ReplicaEngine implements ExchangeEngineApi {
       const batch: CommittedCommand[] = [];
       for (const record of records) {
         assert(record.sequence === this.appliedSequence + 1n, 'the journal is followed contiguously');
-        const command = decodeCommand(record.payload);
-        const result = this.core.execute(command, record.timestampMs);
-        // The engine journals state changes only: anything else here means the replica diverged.
-        assert(isJournalled(result), `replica diverged at sequence ${record.sequence}: ${result.code}`);
-        const committed: CommittedCommand = { sequence: record.sequence, timestampMs: record.timestampMs, command, result,
-          shardIndex: this.options.shardIndex };
+        const committed = replayJournalRecord(this.core, record, this.options.shardIndex);
         batch.push(committed);
         this.remember(committed);
         this.appliedSequence = record.sequence;

@@ -71,6 +71,21 @@ async function waitForCheckpoint(projector: Projector, sequence: bigint): Promis
   assert.equal(projector.status().checkpoint, sequence);
 }
 
+/**
+ * Runs a workload after a written batch: its commands wait in the queue for the coalescing window,
+ * and a reader waiting for its own writes ends the window: all of it in one transaction.
+ */
+async function checkWindowHeldUntilReaderWaits(projector: Projector, engine: FakeEngine, seed: number,
+  commands: number): Promise<void> {
+  const transactionsBefore = projector.status().transactions;
+  engine.runWorkload(seed, commands, false);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(projector.status().queuedCommands > 0, true, 'the commands wait for the window');
+  assert.equal(projector.status().transactions, transactionsBefore);
+  await projector.whenCaughtUp(engine.lastSequence);
+  assert.equal(projector.status().transactions, transactionsBefore + 1);
+}
+
 export function registerProjectorSuite(server: TestServer): void {
   describe('Projector', () => {
     test('projects a workload exactly as the core has it, and as the in-memory model does', async () => {
@@ -170,15 +185,8 @@ export function registerProjectorSuite(server: TestServer): void {
           // Light load before: the first batch is written at once, without anyone waiting for it.
           await waitForCheckpoint(projector, engine.lastSequence);
           assert.ok(projector.status().transactions >= 1);
-          const transactionsBefore = projector.status().transactions;
           // That batch held over 50 commands: load. The next commands wait in the queue for the window.
-          engine.runWorkload(56, 100, false);
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          assert.equal(projector.status().queuedCommands > 0, true, 'the commands wait for the window');
-          assert.equal(projector.status().transactions, transactionsBefore);
-          // A reader waiting for its own writes ends the window: all of it in one transaction.
-          await projector.whenCaughtUp(engine.lastSequence);
-          assert.equal(projector.status().transactions, transactionsBefore + 1);
+          await checkWindowHeldUntilReaderWaits(projector, engine, 56, 100);
           // Another window is open now (that batch was large too); a stop drains without waiting it out.
           engine.runWorkload(57, 100, false);
           await projector.stop();
@@ -200,13 +208,7 @@ export function registerProjectorSuite(server: TestServer): void {
           // After a quiet spell the first batch is written at once, without anyone waiting for it.
           engine.runWorkload(58, 20);
           await waitForCheckpoint(projector, engine.lastSequence);
-          const transactionsBefore = projector.status().transactions;
-          engine.runWorkload(59, 20, false);
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          assert.equal(projector.status().queuedCommands > 0, true, 'the commands wait for the window');
-          assert.equal(projector.status().transactions, transactionsBefore);
-          await projector.whenCaughtUp(engine.lastSequence);
-          assert.equal(projector.status().transactions, transactionsBefore + 1);
+          await checkWindowHeldUntilReaderWaits(projector, engine, 59, 20);
           await projector.stop();
           await checkAgainstCore(sql, engine);
         });
