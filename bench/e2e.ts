@@ -23,7 +23,8 @@
 // the closed loop's overload.
 // Prints one JSON line: {"bench":"e2e","wsOrdersPerSec":…,"wsP50Ms":…,"wsP99Ms":…,"restOrdersPerSec":…,"restP99Ms":…}
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { BenchSocket } from './e2e/ws-client.ts';
@@ -43,6 +44,10 @@ const { values } = parseArgs({ options: {
   // --response-type ack: WebSocket orders ask for the ids-only acknowledgement (default full).
   'response-type': { type: 'string', default: 'full' },
   'warmup-seconds': { type: 'string', default: '3' },
+  // --trace-dir <dir>: the measured open loop's orders (timeline.json: wall-clock send time and
+  // latency from the send) and the server's collections and event-loop stalls (server-trace.json),
+  // for bench/e2e/trace-report.ts.
+  'trace-dir': { type: 'string' },
 } });
 const phaseMs = Number(values.seconds) * 1000;
 /** Pause before each measured phase after the first (settle()). */
@@ -107,7 +112,10 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, settleMs));
 }
 
-async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number, durationMs = phaseMs) {
+/** Orders of an open loop: [wall-clock send time (ms since the epoch), latency from the send (ms)]. */
+type Timeline = [number, number][];
+
+async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number, durationMs = phaseMs, timeline?: Timeline) {
   const latencies: number[] = [];
   // How late the load generator sent each order after its scheduled time (its own timer and CPU
   // share): part of every latency above, reported so it is not mistaken for the server's.
@@ -131,6 +139,7 @@ async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number, durationMs
         const acknowledgedAt = performance.now();
         latencies.push(acknowledgedAt - scheduled);
         fromSend.push(acknowledgedAt - sentAt);
+        timeline?.push([performance.timeOrigin + sentAt, acknowledgedAt - sentAt]);
         const cancel = (opens[index] as OpenOrders).note(reply);
         if (cancel !== undefined) void socket.request({ op: 'order.cancel', orderId: cancel });
       }));
@@ -160,7 +169,13 @@ function machineCpuMs(): { busyMs: number } | undefined {
 }
 
 async function main(): Promise<void> {
-  const server = await startServerProcess();
+  const traceDirectory = values['trace-dir'];
+  if (traceDirectory !== undefined) mkdirSync(traceDirectory, { recursive: true });
+  const server = await startServerProcess({ traceDirectory });
+  const timeline: Timeline | undefined = traceDirectory === undefined ? undefined : [];
+  const writeTimeline = () => {
+    if (traceDirectory !== undefined) writeFileSync(join(traceDirectory, 'timeline.json'), JSON.stringify(timeline));
+  };
   try {
     // Customers trade; staff keys (operator, supervisor, auditor) hold read scopes only.
     const traders = server.credentials.filter((credential) => credential.roles.includes('customer'));
@@ -173,7 +188,8 @@ async function main(): Promise<void> {
     if (values['open-only'] === true) {
       await wsOpenLoop(sockets, rate, Number(values['warmup-seconds']) * 1000);
       await settle();
-      const open = await wsOpenLoop(sockets, rate);
+      const open = await wsOpenLoop(sockets, rate, phaseMs, timeline);
+      writeTimeline();
       console.log(JSON.stringify({ bench: 'e2e-open', responseType, wsOpenLoopRatePerSec: rate, ...open }));
       for (const socket of sockets) socket.close();
       return;
@@ -208,7 +224,8 @@ async function main(): Promise<void> {
       return;
     }
     await settle();
-    const open = await wsOpenLoop(sockets, rate);
+    const open = await wsOpenLoop(sockets, rate, phaseMs, timeline);
+    writeTimeline();
     for (const socket of sockets) socket.close();
     await settle();
     const rest = await restClosedLoop(server.baseUrl, traders, Number(values['rest-connections']), phaseMs);

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '@parite/platform';
 export { freePort };
 
@@ -78,7 +79,15 @@ function descendantsCpuMs(rootId: number): number | undefined {
   return total;
 }
 
-export async function startServerProcess(): Promise<ServerProcess> {
+/** The preload that records the server's collections and event-loop stalls (bench/e2e.ts --trace-dir). */
+const serverTracePath = fileURLToPath(new URL('./server-trace.mjs', import.meta.url));
+
+export interface ServerProcessOptions {
+  /** Write the server's garbage collections and event-loop stalls to <traceDirectory>/server-trace.json. */
+  traceDirectory?: string;
+}
+
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'parite-bench-'));
   chmodSync(dataDirectory, 0o755);
   const port = await freePort();
@@ -87,9 +96,11 @@ export async function startServerProcess(): Promise<ServerProcess> {
   const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
   // BENCH_SERVER_STDOUT=<file> keeps the server's standard output (e.g. with BENCH_SERVER_NODE_FLAGS=--trace-gc).
   const extraFlags = (process.env['BENCH_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag.length > 0);
-  const child: ChildProcess = spawn(process.execPath, [...extraFlags, ...profiling, '--import', 'tsx', 'apps/server/src/main.ts'], {
+  const tracing = options.traceDirectory === undefined ? [] : ['--import', serverTracePath];
+  const child: ChildProcess = spawn(process.execPath, [...extraFlags, ...profiling, ...tracing, '--import', 'tsx',
+    'apps/server/src/main.ts'], {
     env: {
-      ...process.env, PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
+      ...process.env, ...(options.traceDirectory === undefined ? {} : { BENCH_TRACE_DIR: options.traceDirectory }), PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
       PARITE_MARKET_MAKER: 'false', PARITE_RATE_LIMIT: 'off', LOG_LEVEL: 'warn',
       PARITE_EMBEDDED_PG_PORT: String(await freePort()),
     },

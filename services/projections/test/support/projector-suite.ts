@@ -172,6 +172,42 @@ export function registerProjectorSuite(server: TestServer): void {
       });
     });
 
+    test('a failed transaction loses nothing: the batch it was handed is read again from the journal', async () => {
+      await withDatabase(server, async ({ sql }) => {
+        const engine = new FakeEngine();
+        let failuresLeft = 0;
+        // An outage at the moment a transaction begins: after the batch was folded and let go.
+        const flaky = new Proxy(sql, {
+          get(target, property) {
+            if (property === 'begin' && failuresLeft > 0) {
+              return () => {
+                failuresLeft--;
+                return Promise.reject(new Error('connection lost (test)'));
+              };
+            }
+            return Reflect.get(target, property) as unknown;
+          },
+        });
+        const errors: { error: unknown; fatal: boolean }[] = [];
+        const projector = new Projector(flaky, { readCommitted: engine.readCommitted, batchMax: 40,
+          onError: (error, fatal) => errors.push({ error, fatal }) });
+        projector.attach(engine);
+        await projector.start();
+        engine.runWorkload(81, 200);
+        await projector.whenCaughtUp(engine.lastSequence);
+        const errorsBefore = errors.length;
+        failuresLeft = 2;
+        engine.runWorkload(82, 300, false);
+        await projector.whenCaughtUp(engine.lastSequence);
+        await projector.stop();
+        assert.equal(failuresLeft, 0);
+        assert.deepEqual(errors.slice(errorsBefore).map((entry) => [String(entry.error), entry.fatal]),
+          [['Error: connection lost (test)', false], ['Error: connection lost (test)', false]], 'two outages, both retried');
+        await checkAgainstCore(sql, engine);
+        assert.equal(await dumpTables(sql), await cleanDump(server, engine));
+      });
+    });
+
     test('under load it lets the next batch fill for the coalescing window; a waiting reader or a stop cuts it short',
       { timeout: 8_000 }, async () => {
         await withDatabase(server, async ({ sql }) => {
