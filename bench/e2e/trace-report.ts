@@ -66,10 +66,14 @@ for (const [sentMs, latencyMs] of slow) {
 }
 const lastSendMs = timeline[timeline.length - 1]?.[0] ?? firstSendMs;
 const inRun = trace.collections.filter(([startMs]) => startMs >= firstSendMs && startMs <= lastSendMs);
+const stallsInRun = trace.stalls.filter(([startMs]) => startMs >= firstSendMs && startMs <= lastSendMs);
 const durations = inRun.map((span) => span[1]).sort((left, right) => left - right);
 console.log(JSON.stringify({
   orders: timeline.length, slowOrders: slow.length, slowMs,
   slowOverlappingCollection: withCollection, slowOverlappingStall: withStall, slowOverlappingNeither: withNeither,
   collections: inRun.length, youngCollections: inRun.filter((span) => span[2] === 1).length,
-  collectionMsTotal: Math.round(sum(inRun)), collectionP50Ms: percentile(durations, 0.5), collectionMaxMs: longest(inRun),
+  collectionMsTotal: Math.round(sum(inRun)), collectionP50Ms: percentile(durations, 0.5),
+  collectionMaxMs: Math.round(longest(inRun) * 1000) / 1000,
+  stalls: stallsInRun.length, stallsOver5Ms: stallsInRun.filter((span) => span[1] > 5).length,
+  stallMsTotal: Math.round(sum(stallsInRun)), stallMaxMs: Math.round(longest(stallsInRun) * 1000) / 1000,
 }));

@@ -41,11 +41,13 @@ function field<T>(message: Readonly<Record<string, unknown>>, check: { Check(val
  * streams: the smallest reply, still sent only once the order is durable).
  */
 function placeRequestOf(message: Readonly<Record<string, unknown>>): { body: PlaceOrderBody; responseType: 'ack' | 'full' } {
-  const { responseType = 'full', ...order } = message;
+  // One copy of the message without the envelope fields (each order is one such copy).
+  const { op: _op, id: _id, responseType = 'full', ...body } = message;
   if (responseType !== 'ack' && responseType !== 'full') {
     throw new ServiceError('REQUEST_VALIDATION_FAILED', { field: 'responseType' });
   }
-  return { body: field<PlaceOrderBody>(order, placeOrderCheck), responseType };
+  if (!placeOrderCheck.Check(body)) throw new ServiceError('REQUEST_VALIDATION_FAILED');
+  return { body, responseType };
 }
 
 function orderIdOf(message: Readonly<Record<string, unknown>>): number {

@@ -39,13 +39,19 @@ export function parseDecimal(input: unknown, scale: number, options: { allowNega
 
 /** Formats minor units back to a canonical decimal string (no trailing zeros beyond what is needed). */
 export function formatDecimal(value: bigint, scale: number): string {
+  // Every order reply formats five amounts, several of them zero (nothing filled, no fee yet).
+  if (value === 0n) return '0';
   const negative = value < 0n;
   const digits = (negative ? -value : value).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  let fraction = scale > 0 ? digits.slice(digits.length - scale) : '';
-  fraction = fraction.replace(/0+$/, '');
-  return (negative ? '-' : '') + whole + (fraction.length > 0 ? '.' + fraction : '');
+  const wholeEnd = digits.length - scale;
+  // Trailing zeros of the fraction are dropped; a loop, not a regular expression (a hot path).
+  let end = digits.length;
+  while (end > wholeEnd && digits.charCodeAt(end - 1) === zeroCharCode) end--;
+  const text = end > wholeEnd ? `${digits.slice(0, wholeEnd)}.${digits.slice(wholeEnd, end)}` : digits.slice(0, wholeEnd);
+  return negative ? `-${text}` : text;
 }
+
+const zeroCharCode = 48;
 
 /** Formats with exactly `scale` fraction digits (for fixed-width displays). */
 export function formatDecimalFixed(value: bigint, scale: number): string {

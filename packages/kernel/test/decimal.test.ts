@@ -31,3 +31,11 @@ test('format is the inverse of parse', () => {
     assert.equal(parsed.value, value);
   }));
 });
+
+test('format: the shortest exact text, signs and zeros included', () => {
+  const cases: [bigint, number, string][] = [
+    [0n, 6, '0'], [0n, 0, '0'], [120n, 0, '120'], [100n, 2, '1'], [150n, 2, '1.5'], [5n, 2, '0.05'],
+    [1_000_001n, 6, '1.000001'], [-1500n, 3, '-1.5'], [-5n, 2, '-0.05'], [-100n, 2, '-1'], [-7n, 0, '-7'],
+  ];
+  for (const [value, scale, text] of cases) assert.equal(formatDecimal(value, scale), text, `${value} at scale ${scale}`);
+});

@@ -17,9 +17,22 @@ import { fillBounds, pageOf, parseEntryCursor, parseFillCursor, parseOrderCursor
 import { formatPrice, formatQuantity, counterpartyKind } from '../src/queries/presentation.ts';
 import { CheckpointMovedError } from '../src/storage/checkpoint.ts';
 import { arrayLiteral, int8Max, int8Min, unnestSource } from '../src/storage/sql.ts';
-import { buildChangeset, buildChangesetInSlices, changesetSliceCommands } from '../src/storage/project-commands.ts';
+import { buildChangeset, buildChangesetInSlices } from '../src/storage/project-commands.ts';
+import { itemsPerClockReading, TimeSlice } from '../src/storage/time-slice.ts';
 import { orderColumns } from '../src/storage/columns.ts';
 import { FakeEngine } from './support/fake-engine.ts';
+
+/** A slice with no budget that counts its pauses. */
+class CountingSlice extends TimeSlice {
+  pauses = 0;
+  constructor() {
+    super(0);
+  }
+  override async pause(): Promise<void> {
+    this.pauses++;
+    await super.pause();
+  }
+}
 
 function commands(from: number, to: number): CommittedCommand[] {
   const list: CommittedCommand[] = [];
@@ -82,18 +95,26 @@ describe('array literals', () => {
 describe('sliced building (the live projector yields to the event loop)', () => {
   test('the changeset folded in slices equals the one folded at once, rows and all', async () => {
     const engine = new FakeEngine();
-    engine.runWorkload(73, 4 * changesetSliceCommands);
-    assert.ok(engine.journal.length > 3 * changesetSliceCommands, 'the batch spans several slices');
+    engine.runWorkload(73, 1024);
+    assert.ok(engine.journal.length > 4 * itemsPerClockReading, 'the batch spans several slices');
     const whole = buildChangeset(new MarketCatalogue(), 0n, engine.journal);
-    const sliced = await buildChangesetInSlices(new MarketCatalogue(), 0n, engine.journal);
+    // A budget of 0 yields at every reading of the clock: as many slices as the batch can have.
+    const slices = new CountingSlice();
+    const sliced = await buildChangesetInSlices(new MarketCatalogue(), 0n, engine.journal, undefined, slices);
+    assert.equal(slices.pauses, Math.floor(engine.journal.length / itemsPerClockReading));
     assert.deepEqual(sliced.insertedOrders(), whole.insertedOrders());
     assert.deepEqual(sliced.trades, whole.trades);
     assert.deepEqual(sliced.entries, whole.entries);
     assert.deepEqual(sliced.balances(), whole.balances());
     assert.equal(sliced.lastSequence, whole.lastSequence);
     // And the statement built from it, column by column with yields, names every column once.
-    const source = await unnestSource(orderColumns, sliced.insertedOrders(), 'source');
+    const rows = sliced.insertedOrders();
+    const columnSlices = new CountingSlice();
+    const source = await unnestSource(orderColumns, rows, 'source', 1, columnSlices);
     assert.equal(source.parameters.length, orderColumns.length);
+    assert.ok(columnSlices.pauses > orderColumns.length, 'it yields inside a column, not only between columns');
+    assert.deepEqual(source.parameters, orderColumns.map((column) => arrayLiteral(rows.map((row) => column.value(row)), column)),
+      'the same literals as built at once');
     assert.ok(source.text.startsWith('unnest($1::int8[]'));
   });
 });

@@ -1,7 +1,6 @@
 // One batch of commands into the tables, inside the caller's transaction: fold the events, move the
 // checkpoint (compare and set), write the rows. The live projector and the rebuild share this path.
 
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import type { CommittedCommand } from '@parite/exchange';
 import { ProjectionChangeset } from '../mapping/changeset.ts';
@@ -9,6 +8,7 @@ import type { MarketCatalogue } from '../mapping/market-catalogue.ts';
 import { unshardedProjection, type ProjectionShard } from '../mapping/rows.ts';
 import { advanceCheckpoint } from './checkpoint.ts';
 import type { TransactionSql } from './sql.ts';
+import { TimeSlice } from './time-slice.ts';
 import { writeChangeset, type WriteCounts } from './write-changeset.ts';
 
 /** Folds `commands` (contiguous, starting right after `previous`) on a fork of `catalogue`. */
@@ -31,19 +31,18 @@ function checkedStart(changeset: ProjectionChangeset, previous: bigint): Project
   return changeset;
 }
 
-/** Commands folded between two yields to the event loop in buildChangesetInSlices. */
-export const changesetSliceCommands = 256;
-
 /**
- * buildChangeset for the live projector: the same changeset, folded in slices with a yield to the
- * event loop between them, so a large batch does not stall the engine's replies while it is folded.
+ * buildChangeset for the live projector: the same changeset, folded in slices of about
+ * sliceBudgetMs with a yield to the event loop between them, so a large batch does not stall the
+ * engine's replies while it is folded.
  */
 export async function buildChangesetInSlices(catalogue: MarketCatalogue, previous: bigint,
-  commands: readonly CommittedCommand[], shard: ProjectionShard = unshardedProjection): Promise<ProjectionChangeset> {
+  commands: readonly CommittedCommand[], shard: ProjectionShard = unshardedProjection,
+  slice = new TimeSlice()): Promise<ProjectionChangeset> {
   const changeset = emptyChangeset(catalogue, commands, shard);
   for (let index = 0; index < commands.length; index++) {
     changeset.add(commands[index] as CommittedCommand);
-    if ((index + 1) % changesetSliceCommands === 0) await setImmediatePromise();
+    if (slice.due()) await slice.pause();
   }
   return checkedStart(changeset, previous);
 }

@@ -4,12 +4,9 @@
 // the first element and gets bigint and boolean arrays wrong; a literal with an explicit cast is
 // exact for every type and has no 65,535-parameter limit.
 
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import type postgres from 'postgres';
-
-/** Below this many rows a column's literal is built without yielding (it takes well under a millisecond). */
-const yieldAfterRows = 500;
+import { TimeSlice } from './time-slice.ts';
 
 /** int8 columns are parsed to bigint: open the pool with `types: { bigint: postgres.BigInt }`. */
 export interface SqlTypes extends Record<string, unknown> {
@@ -60,15 +57,19 @@ export function arrayLiteral(values: readonly ColumnValue[], column: { name: str
 
 /**
  * `unnest($1::int8[], $2::text[], ...) as alias (a, b, ...)` and its parameters, one per column. It
- * yields to the event loop between columns: a batch of ten thousand orders is tens of milliseconds
- * of literal building, and the engine's replies must not wait behind it.
+ * yields to the event loop whenever `slice` has used its budget: a batch of ten thousand orders is
+ * tens of milliseconds of literal building, and the engine's replies must not wait behind it.
  */
 export async function unnestSource<Row>(columns: readonly Column<Row>[], rows: readonly Row[], alias: string,
-  firstParameter = 1): Promise<{ text: string; parameters: string[] }> {
+  firstParameter = 1, slice = new TimeSlice()): Promise<{ text: string; parameters: string[] }> {
   const parameters: string[] = [];
   for (const column of columns) {
-    parameters.push(arrayLiteral(rows.map((row) => column.value(row)), column));
-    if (rows.length >= yieldAfterRows) await setImmediatePromise();
+    const elements: string[] = [];
+    for (let index = 0; index < rows.length; index++) {
+      elements.push(element(column.value(rows[index] as Row), column));
+      if (slice.due()) await slice.pause();
+    }
+    parameters.push('{' + elements.join(',') + '}');
   }
   const arrays = columns.map((column, index) => `$${firstParameter + index}::${column.type}[]`).join(', ');
   const names = columns.map((column) => column.name).join(', ');
