@@ -266,13 +266,13 @@ async function registerApi(app: HttpApp, dependencies: ApiDependencies):
   }
 }
 
-/**
- * The shard's projector: in its own thread when it can follow a local file journal (the default),
- * else on this thread, fed by the engine's listener.
- */
 /** Connections of the projector thread's own pool: one writes, one spare for a retry. */
 const projectorThreadPoolSize = 2;
 
+/**
+ * The shard's projector: on this thread, fed by the engine's listener (the default); in its own
+ * thread with PARITE_PROJECTOR_THREAD=true when it can follow a local file journal.
+ */
 function openProjector(config: PlatformConfig, database: Database, role: EngineRole, shard: EngineShard,
   logger: Logger): ProjectorHandle {
   const directories = projectorThreadDirectories(config, shard.journalSetup);
