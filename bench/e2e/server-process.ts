@@ -100,7 +100,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const child: ChildProcess = spawn(process.execPath, [...extraFlags, ...profiling, ...tracing, '--import', 'tsx',
     'apps/server/src/main.ts'], {
     env: {
-      ...process.env, ...(options.traceDirectory === undefined ? {} : { BENCH_TRACE_DIR: options.traceDirectory }), PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
+      ...process.env, ...(options.traceDirectory === undefined ? {} : { BENCH_TRACE_DIR: options.traceDirectory }),
+      PARITE_DATA_DIR: dataDirectory, PORT: String(port), PARITE_DEMO: 'true',
       PARITE_MARKET_MAKER: 'false', PARITE_RATE_LIMIT: 'off', LOG_LEVEL: 'warn',
       PARITE_EMBEDDED_PG_PORT: String(await freePort()),
     },

@@ -29,10 +29,16 @@ function userOf(connection: HubConnection, permission: Permission): number {
 const placeOrderCheck = TypeCompiler.Compile(PlaceOrderBody);
 const amendOrderCheck = TypeCompiler.Compile(AmendOrderBody);
 
-function field<T>(message: Readonly<Record<string, unknown>>, check: { Check(value: unknown): boolean }): T {
-  const { op: _op, id: _id, ...body } = message;
+type BodyCheck = { Check(value: unknown): boolean };
+
+function checked<T>(body: unknown, check: BodyCheck): T {
   if (!check.Check(body)) throw new ServiceError('REQUEST_VALIDATION_FAILED');
   return body as T;
+}
+
+function field<T>(message: Readonly<Record<string, unknown>>, check: BodyCheck): T {
+  const { op: _op, id: _id, ...body } = message;
+  return checked<T>(body, check);
 }
 
 /**
@@ -46,8 +52,7 @@ function placeRequestOf(message: Readonly<Record<string, unknown>>): { body: Pla
   if (responseType !== 'ack' && responseType !== 'full') {
     throw new ServiceError('REQUEST_VALIDATION_FAILED', { field: 'responseType' });
   }
-  if (!placeOrderCheck.Check(body)) throw new ServiceError('REQUEST_VALIDATION_FAILED');
-  return { body, responseType };
+  return { body: checked<PlaceOrderBody>(body, placeOrderCheck), responseType };
 }
 
 function orderIdOf(message: Readonly<Record<string, unknown>>): number {

@@ -52,7 +52,12 @@ function element(value: ColumnValue, column: { name: string; type: ColumnType })
 
 /** A PostgreSQL array literal: '{1,2,NULL}' or '{"a","b\"c"}'. */
 export function arrayLiteral(values: readonly ColumnValue[], column: { name: string; type: ColumnType }): string {
-  return '{' + values.map((value) => element(value, column)).join(',') + '}';
+  return literalOf(values.map((value) => element(value, column)));
+}
+
+/** The array literal of elements already written by element(). */
+function literalOf(elements: readonly string[]): string {
+  return '{' + elements.join(',') + '}';
 }
 
 /**
@@ -69,7 +74,7 @@ export async function unnestSource<Row>(columns: readonly Column<Row>[], rows: r
       elements.push(element(column.value(rows[index] as Row), column));
       if (slice.due()) await slice.pause();
     }
-    parameters.push('{' + elements.join(',') + '}');
+    parameters.push(literalOf(elements));
   }
   const arrays = columns.map((column, index) => `$${firstParameter + index}::${column.type}[]`).join(', ');
   const names = columns.map((column) => column.name).join(', ');

@@ -172,11 +172,11 @@ export function registerProjectorSuite(server: TestServer): void {
       });
     });
 
-    test('a failed transaction loses nothing: the batch it was handed is read again from the journal', async () => {
+    test('a failed transaction loses nothing: the batch is written again after the outage', async () => {
       await withDatabase(server, async ({ sql }) => {
         const engine = new FakeEngine();
         let failuresLeft = 0;
-        // An outage at the moment a transaction begins: after the batch was folded and let go.
+        // An outage at the moment a transaction begins, after the batch was taken from the queue and folded.
         const flaky = new Proxy(sql, {
           get(target, property) {
             if (property === 'begin' && failuresLeft > 0) {
