@@ -15,6 +15,13 @@ export const hubDefaults = {
   inboundMessagesPerWindowMax: 50,
   inboundWindowMs: 1_000,
   pendingOperationsPerConnectionMax: 16,
+  /**
+   * Frames received but not yet handled, hub-wide (inbound-turns.ts: a burst is handled in slices);
+   * beyond it a frame is answered SERVICE_OVERLOADED unread.
+   */
+  inboundQueuedBytesMax: 16 * 1024 * 1024,
+  /** Inbound handling per event-loop turn before the rest of a burst waits for the next (0: one frame). */
+  inboundTurnBudgetMs: 1,
   /** 0 disables the heartbeat; a connection that misses one pong interval is terminated. */
   heartbeatIntervalMs: 30_000,
   /** After a close frame, how long a peer gets to finish the handshake before the socket is cut. */
@@ -33,6 +40,8 @@ export interface WebSocketHubOptions {
   inboundMessagesPerWindowMax?: number;
   inboundWindowMs?: number;
   pendingOperationsPerConnectionMax?: number;
+  inboundQueuedBytesMax?: number;
+  inboundTurnBudgetMs?: number;
   heartbeatIntervalMs?: number;
   closeGraceMs?: number;
   tradesSnapshotMax?: number;
@@ -51,7 +60,7 @@ export function hubSettings(options: WebSocketHubOptions): HubSettings {
   const settings: HubSettings = { ...hubDefaults, clock: systemClock, ...definedOnly(options) };
   for (const [name, value] of Object.entries(settings)) {
     if (typeof value !== 'number') continue;
-    const mayBeZero = name === 'heartbeatIntervalMs';
+    const mayBeZero = name === 'heartbeatIntervalMs' || name === 'inboundTurnBudgetMs';
     assert(Number.isSafeInteger(value) && (mayBeZero ? value >= 0 : value > 0), `hub option ${name} out of range`);
   }
   assert(settings.path.startsWith('/'), 'hub path must start with /');

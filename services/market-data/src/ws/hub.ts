@@ -18,8 +18,9 @@
 // - hub.onConnectionClosed(listener): clean-up of per-connection state kept elsewhere.
 //
 // Bounds: connections, subscriptions per connection, inbound frame size, inbound messages per
-// window, operations in flight per connection and unread outbound bytes per connection (a slow
-// consumer is closed with 4001). Bad input always gets an error reply; it never closes the socket
+// window, operations in flight per connection, frames received but not yet handled (hub-wide, in
+// bytes: a burst is handled in slices of inboundTurnBudgetMs, see inbound-turns.ts) and unread outbound
+// bytes per connection (a slow consumer is closed with 4001). Bad input always gets an error reply; it never closes the socket
 // (except frames above payloadSizeBytesMax, which `ws` closes with 1009 before buffering them).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -30,6 +31,7 @@ import { publicSymbol } from '../domain/symbols.ts';
 import type { PublicMessage } from '../domain/types.ts';
 import { HubCloseCode, HubConnection, type HubSocket } from './connection.ts';
 import { CorkedSocket } from './corked-socket.ts';
+import { InboundTurns } from './inbound-turns.ts';
 import { hubSettings, type HubSettings, type WebSocketHubOptions } from './hub-options.ts';
 import { replyFailure, runOperation, type OperationHandler } from './operations.ts';
 import { errorReply, parseInbound, readSubscription, type RequestId, type SubscriptionRequest } from './protocol.ts';
@@ -48,6 +50,8 @@ const builtInOperations: ReadonlySet<string> = new Set(['subscribe', 'unsubscrib
 
 export class WebSocketHub {
   readonly settings: HubSettings;
+  /** Frames from sockets, handled at most inboundTurnBudgetMs per event-loop turn (inbound-turns.ts). */
+  private readonly inbound: InboundTurns<InboundFrame>;
   private readonly server: WebSocketServer;
   private readonly connections = new Set<HubConnection>();
   private readonly index = new SubscriptionIndex();
@@ -61,6 +65,8 @@ export class WebSocketHub {
 
   constructor(private readonly feed: PublicFeed, options: WebSocketHubOptions = {}) {
     this.settings = hubSettings(options);
+    this.inbound = new InboundTurns((frame) => this.handle(frame.connection, frame.data),
+      this.settings.inboundQueuedBytesMax, this.settings.inboundTurnBudgetMs);
     this.server = new WebSocketServer({ noServer: true, maxPayload: this.settings.payloadSizeBytesMax,
       perMessageDeflate: false, clientTracking: false });
     this.unsubscribeFeed = feed.onPublicMessage((message) => this.publishPublic(message));
@@ -153,16 +159,43 @@ export class WebSocketHub {
     return connection;
   }
 
-  /** One inbound frame. Never throws and never closes the connection for bad input. */
+  /** One inbound frame, handled at once. Never throws and never closes the connection for bad input. */
   receive(connection: HubConnection, data: RawData | string, isBinary: boolean): void {
-    if (connection.isClosed) return;
-    connection.awaitingPong = false;
-    if (!this.admit(connection)) return;
-    if (isBinary) return void connection.send(errorReply(null, 'WS_MESSAGE_INVALID'));
-    const buffer = typeof data === 'string' ? Buffer.from(data) : bufferOf(data);
-    if (buffer.length > this.settings.messageSizeBytesMax) {
-      return void connection.send(errorReply(null, 'WS_MESSAGE_TOO_LARGE'));
+    if (this.screen(connection, data, isBinary)) this.handle(connection, data);
+  }
+
+  /**
+   * A frame from a socket: the cheap checks at once, so that a flood is limited and refused on
+   * arrival and never fills the inbound queue; the rest within the turn budget (inbound-turns.ts).
+   */
+  private arrive(connection: HubConnection, data: RawData, isBinary: boolean): void {
+    if (!this.screen(connection, data, isBinary)) return;
+    // Refused only when the hub-wide queue is full; nothing of the frame was read or done.
+    if (!this.inbound.offer({ connection, data }, frameBytes(data))) {
+      connection.send(errorReply(null, 'SERVICE_OVERLOADED'));
     }
+  }
+
+  /** Liveness, the inbound rate and the frame's kind and size; false when the frame was answered or dropped. */
+  private screen(connection: HubConnection, data: RawData | string, isBinary: boolean): boolean {
+    if (connection.isClosed) return false;
+    connection.awaitingPong = false;
+    if (!this.admit(connection)) return false;
+    if (isBinary) {
+      connection.send(errorReply(null, 'WS_MESSAGE_INVALID'));
+      return false;
+    }
+    if (frameBytes(data) > this.settings.messageSizeBytesMax) {
+      connection.send(errorReply(null, 'WS_MESSAGE_TOO_LARGE'));
+      return false;
+    }
+    return true;
+  }
+
+  /** A screened text frame: parsed and dispatched (its connection may have closed while it waited). */
+  private handle(connection: HubConnection, data: RawData | string): void {
+    if (connection.isClosed) return;
+    const buffer = typeof data === 'string' ? Buffer.from(data) : bufferOf(data);
     const parsed = parseInbound(buffer.toString('utf8'));
     if (!parsed.ok) return void connection.send(errorReply(parsed.id, parsed.code));
     const { op, id, message } = parsed.request;
@@ -192,7 +225,7 @@ export class WebSocketHub {
 
   private accept(webSocket: WebSocket, request: IncomingMessage): void {
     const connection = this.addConnection(new CorkedSocket(webSocket, request.socket), request.socket.remoteAddress ?? 'unknown');
-    webSocket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
+    webSocket.on('message', (data, isBinary) => this.arrive(connection, data, isBinary));
     webSocket.on('pong', () => {
       connection.awaitingPong = false;
     });
@@ -296,6 +329,18 @@ export class WebSocketHub {
       }
     }
   }
+}
+
+/** A screened text frame waiting for its turn. */
+interface InboundFrame {
+  connection: HubConnection;
+  data: RawData;
+}
+
+function frameBytes(data: RawData | string): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  if (Array.isArray(data)) return data.reduce((total, part) => total + part.length, 0);
+  return data.byteLength;
 }
 
 function bufferOf(data: RawData): Buffer {
