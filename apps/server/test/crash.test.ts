@@ -9,6 +9,7 @@
 //   3. the ledger invariant holds: every asset sums to zero, system owners included.
 // At the end the server stops gracefully and its final snapshot must hash like the full replay.
 //
+// The same scenario runs again with the projector in its own thread (PARITE_PROJECTOR_THREAD).
 // The seed fixes the kill delays and the orders; timing still varies. Re-run a seed with
 // PARITE_CRASH_SEED=<seed> npm run test:unit -- apps/server/test/crash.test.ts
 
@@ -34,6 +35,8 @@ import {
 
 const seed = Number(process.env['PARITE_CRASH_SEED'] ?? 0x5eed_c4a5);
 const killCount = 4;
+/** Fewer kills for the projector-thread variant: it repeats the same checks on a second code path. */
+const projectorThreadKillCount = 2;
 const loadUsers = ['alice', 'bob', 'taker'];
 const loopsPerUser = 2;
 const markets = loadMarkets(['BTC-TRY', 'ETH-TRY']);
@@ -111,59 +114,75 @@ async function runUntilKilled(t: TestContext, server: ServerProcess, session: Se
   assert.equal((await awaitKilled(server)).signal, 'SIGKILL');
 }
 
-test('SIGKILL under load: acknowledged orders survive, state equals a journal replay, money is conserved',
-  { timeout: 180_000 }, async (t) => {
-    t.diagnostic(`seed ${seed} (PARITE_CRASH_SEED), ${killCount} kills`);
-    const prng = new Prng(seed);
-    const dataDirectory = realpathSync(mkdtempSync(join(tmpdir(), 'parite-crash-')));
-    // Embedded PostgreSQL runs as its own system user when we are root: it must reach the directory.
-    chmodSync(dataDirectory, 0o755);
-    let database: TestDatabase | undefined;
-    let server: ServerProcess | undefined;
-    let session: Session | undefined;
-    const record = new LoadRecord();
-    const totals: CrashTotals = { orphansKilled: 0, staleLocksRemoved: 0 };
-    try {
-      const environment: Record<string, string> = {};
-      if (process.env['DATABASE_URL'] !== undefined) {
-        database = await createTestDatabase({ adminUrl: process.env['DATABASE_URL'] });
-        Object.assign(environment, { DATABASE_URL: database.url, PARITE_MASTER_KEY: 'ab'.repeat(32) });
-      }
-      const options = { dataDirectory, httpPort: await freePort(), embeddedPostgresPort: await freePort(), environment };
-      for (let run = 0; run <= killCount; run++) {
-        server = startServer(options);
-        const recoveredSequence = await waitReady(server);
-        session = await openSession(server, dataDirectory, database?.url);
-        if (run > 0) await checkServer(t, session, dataDirectory, record, recoveredSequence, `restart ${run}`);
-        if (run === killCount) break;
-        const load = new LoadGenerator(session.client, record, { users: loadUsers, loopsPerUser, markets, run, seed });
-        await runUntilKilled(t, server, session, load, prng.nextIntegerInclusive(runMsMin, runMsMax), `kill ${run + 1}`);
-        await awaitCluster(dataDirectory, totals);
-      }
-      assert.ok(server !== undefined && session !== undefined);
-      // The last run ends with a graceful stop, and its final snapshot must equal the replay.
-      const load = new LoadGenerator(session.client, record, { users: loadUsers, loopsPerUser, markets, run: killCount + 1,
-        seed });
-      load.start();
-      await delay(finalRunMs);
-      load.halt();
-      await load.settled();
-      await checkServer(t, session, dataDirectory, record, await waitReady(server), 'before the graceful stop');
-      await session.sql.end({ timeout: 1 });
-      assert.deepEqual(await stopGracefully(server), { code: 0, signal: null }, server.output());
-      await awaitCluster(dataDirectory, totals);
-      const lastSequence = await checkFinalSnapshot(dataDirectory);
-      t.diagnostic(`${record.acknowledged.size} orders and ${record.cancelled.size} cancels acknowledged, ` +
-        `${record.unknown.length} places unanswered at kills, ${record.requests} requests, ${record.refused} refused, ` +
-        `${record.rateLimited} rate limited; journal ends at ${lastSequence}; PostgreSQL orphans killed: ` +
-        `${totals.orphansKilled}, stale postmaster.pid of zombies removed: ${totals.staleLocksRemoved}`);
-      assert.deepEqual(record.unexpected, [], 'no server error and no network failure outside a kill');
-      assert.ok(record.acknowledged.size > 0 && record.cancelled.size > 0, 'the load placed and cancelled orders');
-      assert.equal(totals.orphansKilled, 0, 'PostgreSQL children exit by themselves when their postmaster is killed');
-    } finally {
-      await session?.sql.end({ timeout: 1 });
-      await killEverything(server, dataDirectory);
-      if (database !== undefined) await database.drop();
-      rmSync(dataDirectory, { recursive: true, force: true });
+interface CrashScenario {
+  seed: number;
+  killCount: number;
+  /** Added to the server's environment (e.g. the projector in its own thread). */
+  serverEnvironment: Record<string, string>;
+}
+
+async function crashUnderLoad(t: TestContext, { seed, killCount, serverEnvironment }: CrashScenario): Promise<void> {
+  t.diagnostic(`seed ${seed} (PARITE_CRASH_SEED), ${killCount} kills, ${JSON.stringify(serverEnvironment)}`);
+  const prng = new Prng(seed);
+  const dataDirectory = realpathSync(mkdtempSync(join(tmpdir(), 'parite-crash-')));
+  // Embedded PostgreSQL runs as its own system user when we are root: it must reach the directory.
+  chmodSync(dataDirectory, 0o755);
+  let database: TestDatabase | undefined;
+  let server: ServerProcess | undefined;
+  let session: Session | undefined;
+  const record = new LoadRecord();
+  const totals: CrashTotals = { orphansKilled: 0, staleLocksRemoved: 0 };
+  try {
+    const environment: Record<string, string> = { ...serverEnvironment };
+    if (process.env['DATABASE_URL'] !== undefined) {
+      database = await createTestDatabase({ adminUrl: process.env['DATABASE_URL'] });
+      Object.assign(environment, { DATABASE_URL: database.url, PARITE_MASTER_KEY: 'ab'.repeat(32) });
     }
-  });
+    const options = { dataDirectory, httpPort: await freePort(), embeddedPostgresPort: await freePort(), environment };
+    for (let run = 0; run <= killCount; run++) {
+      server = startServer(options);
+      const recoveredSequence = await waitReady(server);
+      session = await openSession(server, dataDirectory, database?.url);
+      if (run > 0) await checkServer(t, session, dataDirectory, record, recoveredSequence, `restart ${run}`);
+      if (run === killCount) break;
+      const load = new LoadGenerator(session.client, record, { users: loadUsers, loopsPerUser, markets, run, seed });
+      await runUntilKilled(t, server, session, load, prng.nextIntegerInclusive(runMsMin, runMsMax), `kill ${run + 1}`);
+      await awaitCluster(dataDirectory, totals);
+    }
+    assert.ok(server !== undefined && session !== undefined);
+    // The last run ends with a graceful stop, and its final snapshot must equal the replay.
+    const load = new LoadGenerator(session.client, record, { users: loadUsers, loopsPerUser, markets, run: killCount + 1,
+      seed });
+    load.start();
+    await delay(finalRunMs);
+    load.halt();
+    await load.settled();
+    await checkServer(t, session, dataDirectory, record, await waitReady(server), 'before the graceful stop');
+    await session.sql.end({ timeout: 1 });
+    assert.deepEqual(await stopGracefully(server), { code: 0, signal: null }, server.output());
+    await awaitCluster(dataDirectory, totals);
+    const lastSequence = await checkFinalSnapshot(dataDirectory);
+    t.diagnostic(`${record.acknowledged.size} orders and ${record.cancelled.size} cancels acknowledged, ` +
+      `${record.unknown.length} places unanswered at kills, ${record.requests} requests, ${record.refused} refused, ` +
+      `${record.rateLimited} rate limited; journal ends at ${lastSequence}; PostgreSQL orphans killed: ` +
+      `${totals.orphansKilled}, stale postmaster.pid of zombies removed: ${totals.staleLocksRemoved}`);
+    assert.deepEqual(record.unexpected, [], 'no server error and no network failure outside a kill');
+    assert.ok(record.acknowledged.size > 0 && record.cancelled.size > 0, 'the load placed and cancelled orders');
+    assert.equal(totals.orphansKilled, 0, 'PostgreSQL children exit by themselves when their postmaster is killed');
+  } finally {
+    await session?.sql.end({ timeout: 1 });
+    await killEverything(server, dataDirectory);
+    if (database !== undefined) await database.drop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  }
+}
+
+test('SIGKILL under load: acknowledged orders survive, state equals a journal replay, money is conserved',
+  { timeout: 180_000 }, (t) => crashUnderLoad(t, { seed, killCount, serverEnvironment: {} }));
+
+// The projector in its own thread (PARITE_PROJECTOR_THREAD): every durable flush is handed to the
+// thread as journal payloads; a kill cuts both threads at any point, and after a restart the thread
+// must have written exactly what the journal holds (the same checks as above).
+test('SIGKILL under load with the projector in its own thread: the same guarantees',
+  { timeout: 180_000 }, (t) => crashUnderLoad(t, { seed: seed + 1, killCount: projectorThreadKillCount,
+    serverEnvironment: { PARITE_PROJECTOR_THREAD: 'true' } }));
