@@ -11,9 +11,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Prng } from '@parite/kernel';
 import { createTestDatabase, type Sql, type TestDatabase } from '@parite/platform';
@@ -23,7 +21,7 @@ import { readDemoUsers, SignedClient } from './support/crash-client.ts';
 import { connectServerDatabase, ownerIdsByEmail, readProjection } from './support/crash-database.ts';
 import { LoadGenerator, LoadRecord, loadMarkets } from './support/crash-load.ts';
 import {
-  awaitClusterGone, awaitKilled, freePort, killEverything, killGroup, startServer, stopGracefully, waitReady, type ServerProcess,
+  awaitClusterGone, awaitKilled, crashDataDirectory, freePort, killEverything, killGroup, startServer, stopGracefully, waitReady, type ServerProcess,
 } from './support/crash-server.ts';
 
 const seed = Number(process.env['PARITE_CRASH_SEED'] ?? 0x5eed_5a4d);
@@ -63,8 +61,7 @@ async function settled(client: SignedClient): Promise<void> {
 test('SIGKILL of a sharded server while funds move between shards: nothing acknowledged is lost, every shard verifies',
   { timeout: 240_000 }, async (t) => {
     const prng = new Prng(seed);
-    const dataDirectory = realpathSync(mkdtempSync(join(tmpdir(), 'parite-crash-shards-')));
-    chmodSync(dataDirectory, 0o755);
+    const dataDirectory = crashDataDirectory('parite-crash-shards-');
     let database: TestDatabase | undefined;
     let server: ServerProcess | undefined;
     let sql: Sql | undefined;

@@ -15,9 +15,7 @@
 
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Prng } from '@parite/kernel';
 import { stateHash } from '@parite/exchange';
@@ -30,7 +28,7 @@ import {
 import { LoadGenerator, LoadRecord, loadMarkets } from './support/crash-load.ts';
 import { JournalReplay, latestSnapshot } from './support/crash-replay.ts';
 import {
-  awaitClusterGone, awaitKilled, freePort, killEverything, killGroup, startServer, stopGracefully, waitReady, type ServerProcess,
+  awaitClusterGone, awaitKilled, crashDataDirectory, freePort, killEverything, killGroup, startServer, stopGracefully, waitReady, type ServerProcess,
 } from './support/crash-server.ts';
 
 const seed = Number(process.env['PARITE_CRASH_SEED'] ?? 0x5eed_c4a5);
@@ -124,9 +122,7 @@ interface CrashScenario {
 async function crashUnderLoad(t: TestContext, { seed, killCount, serverEnvironment }: CrashScenario): Promise<void> {
   t.diagnostic(`seed ${seed} (PARITE_CRASH_SEED), ${killCount} kills, ${JSON.stringify(serverEnvironment)}`);
   const prng = new Prng(seed);
-  const dataDirectory = realpathSync(mkdtempSync(join(tmpdir(), 'parite-crash-')));
-  // Embedded PostgreSQL runs as its own system user when we are root: it must reach the directory.
-  chmodSync(dataDirectory, 0o755);
+  const dataDirectory = crashDataDirectory('parite-crash-');
   let database: TestDatabase | undefined;
   let server: ServerProcess | undefined;
   let session: Session | undefined;

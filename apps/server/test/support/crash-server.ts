@@ -6,7 +6,8 @@
 // test process exits, even after a failed assertion or a timeout.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,14 @@ function childEnvironment(options: ServerStartOptions): Record<string, string> {
     PARITE_DEMO: 'true', PARITE_EMBEDDED_PG_PORT: String(options.embeddedPostgresPort), LOG_LEVEL: 'warn',
     ...options.environment,
   };
+}
+
+/** A fresh data directory for a crash run (its real path: the cluster's processes are found by it). */
+export function crashDataDirectory(prefix: string): string {
+  const dataDirectory = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  // Embedded PostgreSQL runs as its own system user when we are root: it must reach the directory.
+  chmodSync(dataDirectory, 0o755);
+  return dataDirectory;
 }
 
 export function startServer(options: ServerStartOptions): ServerProcess {
