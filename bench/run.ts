@@ -1,4 +1,4 @@
-// `npm run bench [engine] [pipeline] [shards] [e2e] [projections] [identity] [fx] [memory]`: runs each benchmark in its own process (a clean heap, GC flags
+// `npm run bench [engine] [core] [pipeline] [shards] [e2e] [projections] [identity] [fx] [memory] [retention]`: runs each benchmark in its own process (a clean heap, GC flags
 // of its own) and repeats the one-line JSON results at the end. The whole run stays within
 // 10 minutes on the project's 2-core machine. Figures belong in docs/benchmarks.md with the
 // command that produced them.
@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 
 const benchmarks: Record<string, { script: string; flags: string[] }> = {
   engine: { script: 'bench/engine.ts', flags: ['--expose-gc'] },
+  core: { script: 'bench/core.ts', flags: [] },
   pipeline: { script: 'bench/pipeline.ts', flags: [] },
   shards: { script: 'bench/shards.ts', flags: [] },
   e2e: { script: 'bench/e2e.ts', flags: [] },
@@ -14,6 +15,7 @@ const benchmarks: Record<string, { script: string; flags: string[] }> = {
   identity: { script: 'bench/identity.ts', flags: [] },
   fx: { script: 'bench/fx.ts', flags: [] },
   memory: { script: 'bench/memory.ts', flags: ['--expose-gc'] },
+  retention: { script: 'bench/retention.ts', flags: [] },
 };
 
 const requested = process.argv.slice(2).filter((argument) => !argument.startsWith('-'));

@@ -1,6 +1,6 @@
 // Rate limiting behind a port, so the in-memory limiter below can be swapped for the platform
 // cache (Redis) when several processes serve the same clients.
-import { assert, systemClock, type Clock } from '@parite/kernel';
+import { assert, OldestFirstMap, systemClock, type Clock } from '@parite/kernel';
 
 export interface RateLimiter {
   /** Counts one request against `key`; false when the key already spent `limit` in this window. */
@@ -20,7 +20,8 @@ interface WindowCount {
  * 2 x limit straddle a window boundary, which is acceptable for abuse protection.
  */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, WindowCount>();
+  /** Not a plain Map: finding its oldest entry skips every earlier deletion's hole (kernel/oldest-first-map.ts). */
+  private readonly windows = new OldestFirstMap<string, WindowCount>();
 
   constructor(
     private readonly clock: Clock = systemClock,
@@ -40,9 +41,11 @@ export class MemoryRateLimiter implements RateLimiter {
       current.count += 1;
       return Promise.resolve(true);
     }
-    if (current !== undefined) this.windows.delete(key);
-    else if (this.windows.size >= this.keysMax) this.evict(windowStartMs);
-    if (limit === 0) return Promise.resolve(false);
+    if (current === undefined && this.windows.size >= this.keysMax) this.evict();
+    if (limit === 0) {
+      this.windows.delete(key);
+      return Promise.resolve(false);
+    }
     this.windows.set(key, { windowStartMs, count: 1 });
     return Promise.resolve(true);
   }
@@ -52,16 +55,10 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.windows.size;
   }
 
-  // Map iteration is insertion order and keys are re-inserted when their window turns over, so
-  // the first entries are the stalest: drop expired ones, then the oldest if none had expired.
-  private evict(currentWindowStartMs: number): void {
-    for (const [key, window] of this.windows) {
-      if (this.windows.size < this.keysMax) return;
-      if (window.windowStartMs < currentWindowStartMs) this.windows.delete(key);
-      else break;
-    }
-    const oldest = this.windows.keys().next();
-    if (this.windows.size >= this.keysMax && oldest.done !== true) this.windows.delete(oldest.value);
+  // Keys move to the newest end when their window turns over, so the oldest entry is the stalest:
+  // either its window has passed, or every window is current and the least recently renewed goes.
+  private evict(): void {
+    this.windows.deleteOldest();
     assert(this.windows.size < this.keysMax, 'rate limiter eviction must free a slot');
   }
 }

@@ -31,4 +31,19 @@ describe('MemoryRateLimiter', () => {
     assert.ok(limiter.size <= 100);
     assert.equal(await limiter.hit('ip:999', 1, 1000), false, 'the newest key is kept');
   });
+
+  test('when full, the key renewed least recently is forgotten first', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new MemoryRateLimiter(clock, 3);
+    for (const key of ['a', 'b', 'c', 'd']) assert.equal(await limiter.hit(key, 1, 1000), true);
+    assert.equal(await limiter.hit('b', 1, 1000), false, 'b, c and d are kept');
+    assert.equal(await limiter.hit('a', 1, 1000), true, 'a, the oldest, was forgotten when d came');
+    clock.advanceMs(1000);
+    assert.equal(await limiter.hit('c', 1, 1000), true, 'c renews its window: now the newest');
+    assert.equal(await limiter.hit('e', 1, 1000), true, 'e evicts d, the least recently renewed');
+    assert.equal(await limiter.hit('c', 1, 1000), false, 'c kept its count');
+    assert.equal(await limiter.hit('e', 1, 1000), false);
+    assert.equal(await limiter.hit('d', 1, 1000), true, 'd was forgotten: it starts over');
+    assert.equal(limiter.size, 3);
+  });
 });

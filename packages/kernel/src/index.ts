@@ -4,3 +4,4 @@ export * from './prng.ts';
 export * from './clock.ts';
 export * from './hash.ts';
 export * from './json.ts';
+export * from './oldest-first-map.ts';

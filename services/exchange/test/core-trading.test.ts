@@ -194,3 +194,21 @@ test('a fill-or-kill order never fills partly: it trades through its owner\'s re
     event.remainingLots === 0 && event.filledLots === 1_000));
   assert.equal(harness.core.state.orders.size, 0, 'carol\'s resting ask was cancelled, alice\'s filled');
 });
+
+test('a client order id is an idempotency key for a day, then forgotten', () => {
+  const harness = funded();
+  const order = limit(bob, 'BTC/TRY', Side.Buy, price - 100_000_000n, quantity, { clientOrderId: 'daily' });
+  const larger = limit(bob, 'BTC/TRY', Side.Buy, price - 100_000_000n, quantity * 2n, { clientOrderId: 'daily' });
+  const placed = harness.ok(order);
+  const orderId = placed.reply?.['orderId'] as number;
+  // The same order again: the first one's id, nothing new; a different order under the id: refused.
+  assert.deepEqual(harness.ok(order).reply, { orderId, duplicate: true });
+  assert.equal(harness.run(larger).code, 'ORDER_DUPLICATE_CLIENT_ID');
+  harness.ok({ kind: 'order.cancel', ownerId: bob, symbol: 'BTC/TRY', orderId, clientOrderId: undefined });
+  harness.timestampMs += 24 * 60 * 60 * 1000;
+  // A day later the id is free: a new order under it (and the oldest remembered ids are forgotten).
+  const again = harness.ok(larger);
+  assert.notEqual(again.reply?.['orderId'], orderId);
+  assert.equal(again.reply?.['duplicate'], undefined);
+  assert.equal(harness.core.state.clientOrderIds.size, 1);
+});

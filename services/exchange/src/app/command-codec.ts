@@ -4,7 +4,6 @@
 import { jsonParseWithBigint, jsonStringifyWithBigint } from '@parite/kernel';
 import type { ExchangeCommand, OrderAmendCommand, OrderCancelCommand, OrderPlaceCommand } from '../domain/types.ts';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 type FieldWriters<Command> = { readonly [Field in keyof Command]-?: (command: Command) => string | undefined };
@@ -45,12 +44,14 @@ function writeFields<Command>(command: Command, fields: FieldWriters<Command>): 
   return `${json}}`;
 }
 
+// Buffer.from, not TextEncoder: the same UTF-8 bytes in about half the time for these short texts
+// (it fills a slice of a shared pool instead of allocating a buffer per call).
 export function encodeCommand(command: ExchangeCommand): Uint8Array {
   switch (command.kind) {
-    case 'order.place': return encoder.encode(writeFields(command, placeFields));
-    case 'order.cancel': return encoder.encode(writeFields(command, cancelFields));
-    case 'order.amend': return encoder.encode(writeFields(command, amendFields));
-    default: return encoder.encode(jsonStringifyWithBigint(command));
+    case 'order.place': return Buffer.from(writeFields(command, placeFields), 'utf8');
+    case 'order.cancel': return Buffer.from(writeFields(command, cancelFields), 'utf8');
+    case 'order.amend': return Buffer.from(writeFields(command, amendFields), 'utf8');
+    default: return Buffer.from(jsonStringifyWithBigint(command), 'utf8');
   }
 }
 

@@ -6,7 +6,7 @@
 // through a CommandTransport. A submit resolves only once the replica itself has applied the
 // command's journal sequence, so a caller reads its own writes from `state` as in one process.
 
-import { assert } from '@parite/kernel';
+import { assert, OldestFirstMap } from '@parite/kernel';
 import { ServiceError } from '@parite/contracts';
 import type { Journal } from '@parite/journal';
 import { ExchangeCore } from '../domain/exchange-core.ts';
@@ -48,7 +48,8 @@ interface Waiter {
 export class ReplicaEngine implements ExchangeEngineApi {
   private core = new ExchangeCore({ bookKind: 'fast' });
   private readonly fanOut: CommittedFanOut;
-  private readonly recent = new Map<bigint, CommittedCommand>();
+  /** Recent commands by sequence, oldest forgotten first (a plain Map would skip every earlier deletion's hole). */
+  private readonly recent = new OldestFirstMap<bigint, CommittedCommand>();
   private waiters: Waiter[] = [];
   private appliedSequence = 0n;
   private running = false;
@@ -172,10 +173,7 @@ export class ReplicaEngine implements ExchangeEngineApi {
 
   private remember(committed: CommittedCommand): void {
     this.recent.set(committed.sequence, committed);
-    if (this.recent.size > replicaRecentCommandsMax) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
+    if (this.recent.size > replicaRecentCommandsMax) this.recent.deleteOldest();
   }
 
   private releaseWaiters(): void {

@@ -119,8 +119,7 @@ export function postTransferLeg(state: ExchangeState, transferId: string, leg: L
   const postingId = takeId(state, 'nextPostingId');
   state.transferIds.set(transferId, postingId);
   if (state.transferIds.size > transferIdsRetainedMax) {
-    const oldest = state.transferIds.keys().next().value;
-    if (oldest !== undefined) state.transferIds.delete(oldest);
+    state.transferIds.deleteOldest();
   }
   return { code: 'OK', events: [{ type: 'ledger.posted', postingId, reference, legs: [leg] }], reply: { postingId } };
 }

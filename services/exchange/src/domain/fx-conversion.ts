@@ -134,7 +134,6 @@ export function convertCurrency(state: ExchangeState, command: FxConvertCommand)
 function remember(state: ExchangeState, conversionId: string, entry: { fingerprint: string; payPostingId: number }): void {
   state.conversionIds.set(conversionId, entry);
   if (state.conversionIds.size > conversionIdsRetainedMax) {
-    const oldest = state.conversionIds.keys().next().value;
-    if (oldest !== undefined) state.conversionIds.delete(oldest);
+    state.conversionIds.deleteOldest();
   }
 }

@@ -41,11 +41,19 @@ export interface LegApplication {
   fromHeld: boolean;
 }
 
+/** Touched accounts kept in a plain array before a Set indexes them (see Ledger.touched). */
+const touchedScanMax = 16;
+
 export class Ledger {
   private readonly accounts = new Map<number, LedgerAccount>();
   private readonly accountsByOwner = new Map<number, LedgerAccount[]>();
-  /** Accounts touched since the last drain, for balance.changed events. */
-  private readonly touched = new Set<LedgerAccount>();
+  /**
+   * Accounts touched since the last drain, for balance.changed events, in first-touch order. A
+   * command touches a handful of accounts, where a scan of a short array beats a Set (whose clear()
+   * allocates a fresh table on every command); a sweep through many makers switches to the Set.
+   */
+  private touched: LedgerAccount[] = [];
+  private touchedIndex: Set<LedgerAccount> | undefined;
 
   account(ownerId: number, assetId: number): LedgerAccount {
     assert(Number.isSafeInteger(ownerId), 'owner id must be a safe integer');
@@ -75,7 +83,7 @@ export class Ledger {
     const account = this.peek(ownerId, assetId);
     if (account === undefined || account.balanceUnits - account.heldUnits < amountUnits) return false;
     account.heldUnits += amountUnits;
-    this.touched.add(account);
+    this.touch(account);
     return true;
   }
 
@@ -85,7 +93,7 @@ export class Ledger {
     const account = this.account(ownerId, assetId);
     assert(account.heldUnits >= amountUnits, 'release exceeds held funds');
     account.heldUnits -= amountUnits;
-    this.touched.add(account);
+    this.touch(account);
   }
 
   /**
@@ -134,16 +142,31 @@ export class Ledger {
       debit.balanceUnits -= leg.amountUnits;
       if (fromHeld) debit.heldUnits -= leg.amountUnits;
       credit.balanceUnits += leg.amountUnits;
-      this.touched.add(debit);
-      this.touched.add(credit);
+      this.touch(debit);
+      this.touch(credit);
     }
   }
 
   /** Accounts changed since the previous call, in first-touch order. */
   drainTouched(): LedgerAccount[] {
-    const changed = [...this.touched];
-    this.touched.clear();
+    const changed = this.touched;
+    if (changed.length === 0) return changed;
+    this.touched = [];
+    this.touchedIndex = undefined;
     return changed;
+  }
+
+  private touch(account: LedgerAccount): void {
+    const index = this.touchedIndex;
+    if (index !== undefined) {
+      if (index.has(account)) return;
+      index.add(account);
+    } else if (this.touched.includes(account)) {
+      return;
+    } else if (this.touched.length >= touchedScanMax) {
+      this.touchedIndex = new Set(this.touched).add(account);
+    }
+    this.touched.push(account);
   }
 
   /** Sum of balances per asset; the invariant is that every sum is zero. */

@@ -6,8 +6,8 @@ import { BookResult, SelfTradePrevention, Side, TimeInForce, type PlaceOrderInpu
 import { feeRateFor, notionalUnits, priceToTicks, quantityToLots } from './markets.ts';
 import { holdNeeded, type SettlementSink } from './settlement.ts';
 import {
-  clientOrderIdKey, clientOrderIdRetentionMs, takeId, clientOrderIdsRetainedMax, type ExchangeState, type ExchangeStateView, type MarketState,
-  type OrderRecord,
+  clientOrderIdKey, clientOrderIdRetentionMs, clientOrderIdsRetainedMax, takeId, type ClientOrderIdEntry,
+  type ExchangeState, type ExchangeStateView, type MarketState, type OrderRecord,
 } from './state.ts';
 import type { CommandResult, ExchangeEvent, OrderPlaceCommand, ResultCode } from './types.ts';
 
@@ -28,16 +28,18 @@ export function placeOrder(state: ExchangeState, sink: SettlementSink, command: 
   if (shapeCode !== undefined) return refuse(shapeCode);
   const priced = priceAndQuantity(market, command);
   if (typeof priced === 'string') return refuse(priced);
-  const duplicate = findDuplicate(state, command, timestampMs);
+  // Built once per order: the lookup and the remembering both need it, and each build is a join.
+  const key = clientOrderIdKey(command.ownerId, command.clientOrderId);
+  const duplicate = findDuplicate(state, key, command, timestampMs);
   if (duplicate !== undefined) return duplicate;
   const restsPossibly = command.timeInForce === TimeInForce.GoodTillCancelled;
   const openInMarket = state.users.get(command.ownerId)?.openOrdersByMarket.get(market.spec.marketId) ?? 0;
   if (restsPossibly && openInMarket >= market.spec.openOrdersPerUserMax) return refuse('ORDER_OPEN_ORDERS_LIMIT');
-  return execute(state, sink, market, command, priced, timestampMs);
+  return execute(state, sink, market, command, priced, key, timestampMs);
 }
 
 function execute(state: ExchangeState, sink: SettlementSink, market: MarketState, command: OrderPlaceCommand,
-  priced: Priced, timestampMs: number): CommandResult {
+  priced: Priced, rememberedKey: string, timestampMs: number): CommandResult {
   const feeTier = state.users.get(command.ownerId)?.feeTier ?? 0;
   const record = newRecord(market, command, priced, feeTier, timestampMs);
   record.heldUnits = holdNeeded(market, record, priced.quantityLots);
@@ -62,7 +64,7 @@ function execute(state: ExchangeState, sink: SettlementSink, market: MarketState
   };
   const result = market.book.place(input, sink);
   if (result !== BookResult.Ok) return rollBack(state, record, result);
-  remember(state, command, orderId, timestampMs);
+  remember(state, rememberedKey, command, orderId, timestampMs);
   return { code: 'OK', events, reply: { orderId } };
 }
 
@@ -217,23 +219,26 @@ function fingerprintOf(command: OrderPlaceCommand): string {
 }
 
 /** An identical retry returns the original order; a different order under the same id is refused. */
-function findDuplicate(state: ExchangeState, command: OrderPlaceCommand, timestampMs: number): CommandResult | undefined {
-  const key = clientOrderIdKey(command.ownerId, command.clientOrderId);
+function findDuplicate(state: ExchangeState, key: string, command: OrderPlaceCommand,
+  timestampMs: number): CommandResult | undefined {
   const entry = state.clientOrderIds.get(key);
   if (entry === undefined || entry.expiresAtMs <= timestampMs) return undefined;
   if (entry.fingerprint !== fingerprintOf(command)) return refuse('ORDER_DUPLICATE_CLIENT_ID');
   return { code: 'OK', events: [], reply: { orderId: entry.orderId, duplicate: true }, unchanged: true };
 }
 
-function remember(state: ExchangeState, command: OrderPlaceCommand, orderId: number, timestampMs: number): void {
-  const key = clientOrderIdKey(command.ownerId, command.clientOrderId);
-  state.clientOrderIds.delete(key);
-  state.clientOrderIds.set(key, {
+function remember(state: ExchangeState, key: string, command: OrderPlaceCommand, orderId: number,
+  timestampMs: number): void {
+  const remembered = state.clientOrderIds;
+  // A key remembered before (expired, or the order was refused then) moves to the newest end.
+  remembered.set(key, {
     key, orderId, fingerprint: fingerprintOf(command), expiresAtMs: timestampMs + clientOrderIdRetentionMs,
   });
-  for (const [oldestKey, oldest] of state.clientOrderIds) {
-    if (state.clientOrderIds.size <= clientOrderIdsRetainedMax && oldest.expiresAtMs > timestampMs) break;
-    state.clientOrderIds.delete(oldestKey);
+  // Bounded by the entries: each pass forgets one. Expiry times grow with insertion order.
+  for (let oldestKey = remembered.oldestKey(); oldestKey !== undefined; oldestKey = remembered.oldestKey()) {
+    const oldest = remembered.get(oldestKey) as ClientOrderIdEntry;
+    if (remembered.size <= clientOrderIdsRetainedMax && oldest.expiresAtMs > timestampMs) break;
+    remembered.deleteOldest();
   }
 }
 

@@ -2,6 +2,7 @@
 // journal (or restored from a snapshot), so it holds only what decisions need: open orders, not
 // history; recent idempotency keys, not all of them.
 
+import { OldestFirstMap } from '@parite/kernel';
 import type { OrderBook } from '@parite/matching';
 import { Ledger, type LedgerAccount } from './ledger.ts';
 import type { MarketRuntime } from './markets.ts';
@@ -106,10 +107,10 @@ export class ExchangeState implements ExchangeStateView {
   readonly orders = new Map<number, OrderRecord>();
   readonly users = new Map<number, UserState>();
   /** Insertion-ordered, so the oldest is evicted first and replay evicts the same ones. */
-  readonly clientOrderIds = new Map<string, ClientOrderIdEntry>();
-  readonly transferIds = new Map<string, number>();
+  readonly clientOrderIds = new OldestFirstMap<string, ClientOrderIdEntry>();
+  readonly transferIds = new OldestFirstMap<string, number>();
   /** Insertion-ordered like transferIds: replay evicts the same ones. */
-  readonly conversionIds = new Map<string, ConversionEntry>();
+  readonly conversionIds = new OldestFirstMap<string, ConversionEntry>();
   /** Transfers to peer shards awaiting settlement, in insertion order (shards.ts). */
   readonly outboundShardTransfers = new Map<string, PendingShardTransfer>();
   /** This core's shard and the shard count (0 of 1 unless sharded): ids advance by the count. */

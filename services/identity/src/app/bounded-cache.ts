@@ -1,6 +1,6 @@
 // A small LRU cache with a time-to-live: bounded in size, so a flood of distinct keys cannot
 // grow memory, and in staleness, so a change made by another process is seen within ttlMs.
-import { assert } from '@parite/kernel';
+import { assert, OldestFirstMap } from '@parite/kernel';
 
 interface Entry<V> {
   readonly value: V;
@@ -8,7 +8,8 @@ interface Entry<V> {
 }
 
 export class BoundedTtlCache<K, V> {
-  private readonly entries = new Map<K, Entry<V>>();
+  /** Least recently used first. Not a plain Map: finding its oldest entry skips every earlier deletion's hole. */
+  private readonly entries = new OldestFirstMap<K, Entry<V>>();
 
   constructor(
     private readonly entriesMax: number,
@@ -29,10 +30,7 @@ export class BoundedTtlCache<K, V> {
 
   set(key: K, value: V, nowMs: number): void {
     this.entries.delete(key);
-    if (this.entries.size >= this.entriesMax) {
-      const leastRecent = this.entries.keys().next();
-      if (leastRecent.done !== true) this.entries.delete(leastRecent.value);
-    }
+    if (this.entries.size >= this.entriesMax) this.entries.deleteOldest();
     this.entries.set(key, { value, expiresAtMs: nowMs + this.ttlMs });
     assert(this.entries.size <= this.entriesMax, 'cache over its bound');
   }

@@ -1,14 +1,15 @@
 // In-memory ThrottleStore for one process (tests, embedded mode). Several instances share the
 // PostgreSQL one. Bounded: when full, the oldest counters go first (an attacker filling the
 // table with fresh keys only forgets counters older than their own).
-import { assert } from '@parite/kernel';
+import { assert, OldestFirstMap } from '@parite/kernel';
 import { emptyThrottleState, type ThrottleState } from '../domain/throttle.ts';
 import type { ThrottleStore } from '../app/ports.ts';
 
 export const memoryThrottleEntriesMax = 100_000;
 
 export class MemoryThrottleStore implements ThrottleStore {
-  private readonly counters = new Map<string, ThrottleState>();
+  /** Not a plain Map: finding its oldest entry skips every earlier deletion's hole (kernel/oldest-first-map.ts). */
+  private readonly counters = new OldestFirstMap<string, ThrottleState>();
 
   constructor(private readonly entriesMax: number = memoryThrottleEntriesMax) {
     assert(Number.isSafeInteger(entriesMax) && entriesMax > 0, 'entriesMax must be a positive integer');
@@ -22,12 +23,9 @@ export class MemoryThrottleStore implements ThrottleStore {
     // No await between the compare and the set: that is what makes it atomic here.
     const current = this.current(key, nowMs, windowMs);
     if (current.failures !== expectedFailures) return false;
-    // Re-inserted at the end: Map order is then least recently attempted first.
+    // Re-inserted at the end: the order is then least recently attempted first.
     this.counters.delete(key);
-    if (this.counters.size >= this.entriesMax) {
-      const oldest = this.counters.keys().next();
-      if (oldest.done !== true) this.counters.delete(oldest.value);
-    }
+    if (this.counters.size >= this.entriesMax) this.counters.deleteOldest();
     this.counters.set(key, { failures: expectedFailures + 1, lastAttemptAtMs: nowMs });
     return true;
   }
