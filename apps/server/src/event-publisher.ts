@@ -10,7 +10,7 @@ import { eventSubjectPrefix } from './infrastructure.ts';
 
 /** Commands waiting for the bus; beyond it the oldest waiting batch is dropped and logged. */
 export const publishQueueMax = 100_000;
-const publishBatchMax = 500;
+export const publishBatchMax = 500;
 
 export class EventPublisher {
   private readonly queue: CommittedCommand[] = [];
@@ -23,8 +23,11 @@ export class EventPublisher {
     for (const committed of batch) {
       if (committed.result.events.length === 0) continue;
       if (this.queue.length >= publishQueueMax) {
-        this.queue.shift();
-        this.dropped++;
+        // A whole batch at once: shifting one command off a full queue moves all the others, on the
+        // engine's thread, for every command while the bus is down.
+        this.queue.splice(0, publishBatchMax);
+        this.dropped += publishBatchMax;
+        this.logger.warn({ dropped: this.dropped }, 'event bus behind: the oldest waiting events were dropped');
       }
       this.queue.push(committed);
     }
@@ -38,11 +41,11 @@ export class EventPublisher {
         const batch = this.queue.splice(0, publishBatchMax);
         const messages = batch.map((committed) => ({
           id: committed.shardIndex === undefined ? committed.sequence.toString() : `${committed.shardIndex}:${committed.sequence}`,
-          data: new TextEncoder().encode(jsonStringifyWithBigint({
+          data: Buffer.from(jsonStringifyWithBigint({
             shard: committed.shardIndex ?? 0,
             sequence: committed.sequence, timestampMs: committed.timestampMs, kind: committed.command.kind,
             events: committed.result.events,
-          })),
+          }), 'utf8'),
         }));
         await this.bus.publish(`${eventSubjectPrefix}.committed`, messages);
       }
