@@ -77,6 +77,48 @@ export class OldestFirstMap<Key, Value> implements ReadonlyMap<Key, Value> {
     this.shiftQueue();
   }
 
+  /**
+   * Up to `positionsMax` queue positions from the oldest end, as the live keys among them, oldest
+   * first: a bounded look at the old end (a cache looking for expired entries) that costs
+   * `positionsMax` however many deletions came before. Collect, then delete: the list is a copy.
+   */
+  oldestKeys(positionsMax: number): Key[] {
+    const keys: Key[] = [];
+    // Occurrences seen so far of keys with stale positions: a key's earlier positions are the stale ones.
+    const seen = new Map<Key, number>();
+    let visited = 0;
+    for (let chunkIndex = 0; chunkIndex < this.chunks.length && visited < positionsMax; chunkIndex++) {
+      const chunk = this.chunks[chunkIndex] as Key[];
+      for (let index = chunkIndex === 0 ? this.headIndex : 0; index < chunk.length && visited < positionsMax; index++) {
+        visited++;
+        const key = chunk[index] as Key;
+        const stale = this.stalePositions.get(key);
+        if (stale !== undefined) {
+          const occurrence = (seen.get(key) ?? 0) + 1;
+          seen.set(key, occurrence);
+          if (occurrence <= stale) continue;
+        }
+        keys.push(key);
+      }
+    }
+    return keys;
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.chunks = [[]];
+    this.headIndex = 0;
+    this.stalePositions.clear();
+    this.stalePositionCount = 0;
+  }
+
+  /** Replaces the value of a present key without moving it; false (and nothing changes) if absent. */
+  update(key: Key, value: Value): boolean {
+    if (!this.map.has(key)) return false;
+    this.map.set(key, value);
+    return true;
+  }
+
   forEach(callback: (value: Value, key: Key, map: ReadonlyMap<Key, Value>) => void): void {
     for (const [key, value] of this.map) callback(value, key, this);
   }

@@ -15,6 +15,10 @@ function assertSame(map: OldestFirstMap<string, number>, model: Map<string, numb
   assert.equal(map.size, model.size);
   assert.deepEqual([...map], [...model]);
   assert.equal(map.oldestKey(), modelOldest(model));
+  // A bounded look from the old end: a prefix of the model's order (stale positions count, yield nothing).
+  const oldest = map.oldestKeys(50);
+  assert.ok(oldest.length <= 50);
+  assert.deepEqual(oldest, [...model.keys()].slice(0, oldest.length));
 }
 
 test('random sets, re-sets and evictions match a Map with delete + set', () => {
@@ -45,7 +49,7 @@ test('random sets, re-sets and evictions match a Map with delete + set', () => {
         model.delete(modelOldest(model) as string);
       }
       assert.equal(map.oldestKey(), modelOldest(model), `seed ${seed} step ${step}`);
-      if (step % 5_000 === 0) assertSame(map, model);
+      if (step % 500 === 0) assertSame(map, model);
     }
     assertSame(map, model);
     while (model.size > 0) {
@@ -93,4 +97,22 @@ test('a key used over and over (an LRU hit) keeps one entry; the queue is rebuil
   assert.equal(map.oldestKey(), 'cold');
   map.deleteOldest();
   assert.equal(map.oldestKey(), 'hot');
+});
+
+test('oldestKeys looks at a bounded number of positions from the old end, live keys only', () => {
+  const map = new OldestFirstMap<string, number>();
+  for (const key of ['a', 'b', 'c', 'd', 'e']) map.set(key, 0);
+  map.delete('b');
+  map.set('a', 1); // a moves to the newest end: its first position is stale
+  assert.deepEqual(map.oldestKeys(2), [], 'two stale positions: nothing live among them');
+  assert.deepEqual(map.oldestKeys(4), ['c', 'd']);
+  assert.deepEqual(map.oldestKeys(100), ['c', 'd', 'e', 'a']);
+  assert.equal(map.update('c', 9), true);
+  assert.equal(map.update('zz', 9), false);
+  assert.deepEqual([...map], [['c', 9], ['d', 0], ['e', 0], ['a', 1]], 'update keeps the position');
+  map.clear();
+  assert.equal(map.size, 0);
+  assert.deepEqual(map.oldestKeys(10), []);
+  map.set('x', 1);
+  assert.equal(map.oldestKey(), 'x');
 });

@@ -4,7 +4,7 @@
 //
 // Replay protection relies on entries living their whole TTL, so size entriesMax above the
 // number of nonces accepted per replay window; an evicted nonce could be replayed.
-import { assert, type Clock } from '@parite/kernel';
+import { assert, OldestFirstMap, type Clock } from '@parite/kernel';
 import {
   assertCacheEntries,
   assertCacheKey,
@@ -30,8 +30,9 @@ export interface MemoryCacheOptions {
 }
 
 export class MemoryCache implements Cache {
-  // Map iteration order is insertion order: the first entries are the oldest.
-  private readonly entries = new Map<string, StoredValue>();
+  // Insertion order: the first entries are the oldest. Not a plain Map: a scan of a Map from its
+  // start skips the hole of every earlier deletion (kernel/oldest-first-map.ts).
+  private readonly entries = new OldestFirstMap<string, StoredValue>();
   private readonly clock: Clock;
   private readonly entriesMax: number;
 
@@ -71,7 +72,7 @@ export class MemoryCache implements Cache {
     if (!/^-?[0-9]{1,15}$/.test(current.value)) throw new CacheValueNotCounterError(`cache key ${key} is not a counter`);
     const next = Number(current.value) + 1;
     // Keep the window's original expiry; re-set in place so the entry keeps its age position.
-    this.entries.set(key, { value: String(next), expiresAtMs: current.expiresAtMs });
+    this.entries.update(key, { value: String(next), expiresAtMs: current.expiresAtMs });
     return next;
   }
 
@@ -108,18 +109,12 @@ export class MemoryCache implements Cache {
 
   private makeRoom(): void {
     const nowMs = this.clock.nowMs();
-    let scanned = 0;
     let removed = 0;
-    for (const [key, stored] of this.entries) {
-      if (scanned >= memoryCacheEvictionScanMax) break;
-      scanned++;
-      if (stored.expiresAtMs <= nowMs) {
-        this.entries.delete(key);
-        removed++;
-      }
+    for (const key of this.entries.oldestKeys(memoryCacheEvictionScanMax)) {
+      if ((this.entries.get(key) as StoredValue).expiresAtMs > nowMs) continue;
+      this.entries.delete(key);
+      removed++;
     }
-    if (removed > 0) return;
-    const oldest = this.entries.keys().next();
-    if (oldest.done !== true) this.entries.delete(oldest.value);
+    if (removed === 0) this.entries.deleteOldest();
   }
 }
