@@ -1,17 +1,19 @@
 // The WebSocket hub: one socket per client carrying public market data today and, once the lead
-// adds them, private channels and order entry. Built on `ws` with `noServer: true`, attached to the
-// HTTP server's `upgrade` event by attachWebSocketHub (see upgrade.ts for the protocol of a refusal).
+// adds them, private channels and order entry. Built on `ws` with `noServer: true`, attached to
+// the HTTP server's `upgrade` event by attachWebSocketHub (see upgrade.ts for the protocol of a
+// refusal).
 //
 // Extension points for private data and order entry over the same socket:
 // - hub.registerOperation(op, handler): a new request `{ "op": op, "id": ..., ...fields }`. The
-//   handler gets the connection and the whole parsed object (validate its fields yourself), and its
-//   promise decides the reply: a value -> `{ id, result: value }` ('ok' for undefined); a thrown
-//   ServiceError -> `{ id, error: { code, message } }`; anything else -> INTERNAL_ERROR (+ onError).
-//   An `auth` operation would verify credentials and set `connection.principal`.
+//   handler gets the connection and the whole parsed object (validate its fields yourself), and
+//   its promise decides the reply: a value -> `{ id, result: value }` ('ok' for undefined); a
+//   thrown ServiceError -> `{ id, error: { code, message } }`; anything else -> INTERNAL_ERROR
+//   (+ onError). An `auth` operation would verify credentials and set `connection.principal`.
 // - connection.principal: anonymous until set; setting it drops the connection's private
 //   subscriptions, so a re-login as someone else never inherits another user's streams.
-// - hub.registerPrivateChannel(name, { permission?, snapshot? }): subscribable (without symbol) by
-//   connections whose principal is a user holding `permission`; `snapshot(connection)` is pushed first.
+// - hub.registerPrivateChannel(name, { permission?, snapshot? }): subscribable (without symbol)
+//   by connections whose principal is a user holding `permission`; `snapshot(connection)` is
+//   pushed first.
 // - hub.publishPrivate(channel, filter, data): pushes `{ channel, type: 'update', data }` to the
 //   channel's subscribers for which filter(connection) is true, e.g. the order's owner.
 // - hub.sendTo(filter, message): sends any JSON message to every connection matching filter.
@@ -19,9 +21,10 @@
 //
 // Bounds: connections, subscriptions per connection, inbound frame size, inbound messages per
 // window, operations in flight per connection, frames received but not yet handled (hub-wide, in
-// bytes: a burst is handled in slices of inboundTurnBudgetMs, see inbound-turns.ts) and unread outbound
-// bytes per connection (a slow consumer is closed with 4001). Bad input always gets an error reply; it never closes the socket
-// (except frames above payloadSizeBytesMax, which `ws` closes with 1009 before buffering them).
+// bytes: a burst is handled in slices of inboundTurnBudgetMs, see inbound-turns.ts) and unread
+// outbound bytes per connection (a slow consumer is closed with 4001). Bad input always gets an
+// error reply; it never closes the socket (except frames above payloadSizeBytesMax, which `ws`
+// closes with 1009 before buffering them).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ServiceError } from '@parite/contracts';
@@ -161,7 +164,7 @@ export class WebSocketHub {
 
   /** One inbound frame, handled at once. Never throws and never closes the connection for bad input. */
   receive(connection: HubConnection, data: RawData | string, isBinary: boolean): void {
-    if (this.screen(connection, data, isBinary)) this.handle(connection, data);
+    if (this.screen(connection, data, isBinary) !== undefined) this.handle(connection, data);
   }
 
   /**
@@ -169,27 +172,32 @@ export class WebSocketHub {
    * arrival and never fills the inbound queue; the rest within the turn budget (inbound-turns.ts).
    */
   private arrive(connection: HubConnection, data: RawData, isBinary: boolean): void {
-    if (!this.screen(connection, data, isBinary)) return;
+    const sizeBytes = this.screen(connection, data, isBinary);
+    if (sizeBytes === undefined) return;
     // Refused only when the hub-wide queue is full; nothing of the frame was read or done.
-    if (!this.inbound.offer({ connection, data }, frameBytes(data))) {
+    if (!this.inbound.offer({ connection, data }, sizeBytes)) {
       connection.send(errorReply(null, 'SERVICE_OVERLOADED'));
     }
   }
 
-  /** Liveness, the inbound rate and the frame's kind and size; false when the frame was answered or dropped. */
-  private screen(connection: HubConnection, data: RawData | string, isBinary: boolean): boolean {
-    if (connection.isClosed) return false;
+  /**
+   * Liveness, the inbound rate and the frame's kind and size: the frame's size in bytes when it
+   * passes, undefined when it was answered or dropped.
+   */
+  private screen(connection: HubConnection, data: RawData | string, isBinary: boolean): number | undefined {
+    if (connection.isClosed) return undefined;
     connection.awaitingPong = false;
-    if (!this.admit(connection)) return false;
+    if (!this.admit(connection)) return undefined;
     if (isBinary) {
       connection.send(errorReply(null, 'WS_MESSAGE_INVALID'));
-      return false;
+      return undefined;
     }
-    if (frameBytes(data) > this.settings.messageSizeBytesMax) {
+    const sizeBytes = frameBytes(data);
+    if (sizeBytes > this.settings.messageSizeBytesMax) {
       connection.send(errorReply(null, 'WS_MESSAGE_TOO_LARGE'));
-      return false;
+      return undefined;
     }
-    return true;
+    return sizeBytes;
   }
 
   /** A screened text frame: parsed and dispatched (its connection may have closed while it waited). */
