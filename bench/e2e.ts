@@ -9,10 +9,11 @@
 // signed (HMAC over method, path, body hash, timestamp, nonce).
 // Acknowledgement = the server's reply, sent only after the order is durable in the journal.
 // CPU: for the closed loop, the CPU time per acknowledged order of the server (all threads, and its
-// main thread alone) from /proc/<pid>/stat; with --closed-only (only that phase, for A/B runs) also
-// the load generator's and the whole machine's (/proc/stat). --response-type ack places WebSocket
-// orders with the ids-only acknowledgement (default full: the order as REST answers it); the client
-// then cannot tell a filled order from a resting one and cancels every 201st order back, filled or not.
+// main thread alone) from /proc/<pid>/stat, of the embedded PostgreSQL, of the load generator and
+// of the whole machine (/proc/stat: both cores, every process and the kernel); --closed-only runs
+// only that phase, for A/B runs. --response-type ack places WebSocket orders with the ids-only
+// acknowledgement (default full: the order as REST answers it); the client then cannot tell a
+// filled order from a resting one and cancels every 201st order back, filled or not.
 // --open-only runs only the open loop, after a warm-up at the same rate (--warmup-seconds, default 3;
 // the server's code is compiled while it runs) and a pause. The open loop also reports the load
 // generator's send lag (how late it sent each order after its schedule) and the latency from the
@@ -235,7 +236,8 @@ async function main(): Promise<void> {
       wsOpenLoopRatePerSec: rate, wsOpenLoopAchievedPerSec: open.achievedPerSec, wsP999Ms: open.p999Ms,
       wsSendLagP50Ms: open.sendLagP50Ms, wsSendLagP99Ms: open.sendLagP99Ms,
       wsFromSendP50Ms: open.fromSendP50Ms, wsFromSendP99Ms: open.fromSendP99Ms,
-      wsRefused: closed.refused, serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder, restP50Ms: rest.p50Ms, restRefused: rest.refused,
+      wsRefused: closed.refused, serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder, databaseCpuUsPerOrder,
+      clientCpuUsPerOrder, machineBusyCpuUsPerOrder, restP50Ms: rest.p50Ms, restRefused: rest.refused,
       connections: count, window: Number(values.window), restConnections: Number(values['rest-connections']),
       wsResponseType: responseType,
     }));
