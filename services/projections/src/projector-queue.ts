@@ -20,6 +20,9 @@ export class CommittedQueue {
   /** Highest sequence accepted; later batches at or below it (a replay) are ignored. */
   private lastSequence = 0n;
   private highestSequence = 0n;
+  /** The first sequence the source ever offered, and whether any batch was ever dropped since. */
+  private streamFirst: bigint | undefined;
+  private droppedAny = false;
 
   constructor(readonly commandsMax: number) {
     assert(Number.isSafeInteger(commandsMax) && commandsMax > 0, 'queue bound must be a positive integer');
@@ -30,10 +33,24 @@ export class CommittedQueue {
   get highestOffered(): bigint { return this.highestSequence; }
   get overflowed(): boolean { return this.dropping; }
 
+  /**
+   * Whether no command after `sequence` can be missing from what the source delivers: the source's
+   * stream (contiguous by the listener contract) began no later than `sequence` + 1, nothing was
+   * ever dropped, and every command it delivered after `sequence` is still queued. Then a catch-up
+   * from `sequence` has nothing to read from the journal: at start, the engine's (or the
+   * follower's) start-up replay is queued here, and reading it again would replay it twice.
+   */
+  coversAfter(sequence: bigint): boolean {
+    if (this.droppedAny || this.streamFirst === undefined || this.streamFirst > sequence + 1n) return false;
+    const first = this.batches[this.head]?.[this.offset]?.sequence;
+    return first === undefined ? this.highestSequence <= sequence : first <= sequence + 1n;
+  }
+
   /** Appends what is new in `batch`; false when it had to drop it (the queue is full or was). */
   offer(batch: readonly CommittedCommand[]): boolean {
     const last = batch[batch.length - 1];
     if (last !== undefined && last.sequence > this.highestSequence) this.highestSequence = last.sequence;
+    this.streamFirst ??= batch[0]?.sequence;
     let start = 0;
     while (start < batch.length && (batch[start] as CommittedCommand).sequence <= this.lastSequence) start++;
     if (start === batch.length) return true;
@@ -41,6 +58,7 @@ export class CommittedQueue {
     const fresh = start === 0 ? batch : batch.slice(start);
     if (this.size + fresh.length > this.commandsMax) {
       this.dropping = true;
+      this.droppedAny = true;
       return false;
     }
     this.batches.push(fresh);

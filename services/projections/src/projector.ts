@@ -296,6 +296,11 @@ export class Projector {
     this.queue.resume(this.checkpointSequence);
     const startSequence = this.checkpointSequence;
     const pending: CommittedCommand[] = [];
+    if (this.queue.coversAfter(startSequence)) {
+      this.catchUpNeeded = false;
+      return;
+    }
+    let queuedFromHere = false;
     for await (const batch of sourceBatches(readCommitted(this.checkpointSequence))) {
       for (const command of batch) {
         const tip = this.checkpointSequence + BigInt(pending.length);
@@ -305,11 +310,15 @@ export class Projector {
       }
       while (pending.length >= this.batchMax) await this.write(pending.splice(0, this.batchMax));
       if (this.stopping && !this.drainOnStop) return;
+      // The rest is queued (see coversAfter): stop reading here.
+      queuedFromHere = this.queue.coversAfter(this.checkpointSequence + BigInt(pending.length));
+      if (queuedFromHere) break;
     }
     if (pending.length > 0) await this.write(pending);
     // The engine delivered commands past the checkpoint, so the journal holds them. A read that
     // found none lags behind the engine: wait (as for an outage) rather than spin.
-    if (this.checkpointSequence === startSequence && this.checkpointSequence < this.queue.highestOffered) {
+    if (!queuedFromHere && this.checkpointSequence === startSequence &&
+      this.checkpointSequence < this.queue.highestOffered) {
       throw new Error(`projector ${this.name}: readCommitted returned nothing after ${startSequence}`);
     }
     this.catchUpNeeded = false;

@@ -74,6 +74,26 @@ describe('CommittedQueue', () => {
     queue.offer(commands(6, 9));
     assert.deepEqual(sequences(queue.take(10)), [8, 9]);
   });
+
+  test('covers what follows a sequence only while its stream reaches back to it and nothing is missing', () => {
+    const queue = new CommittedQueue(100);
+    assert.equal(queue.coversAfter(0n), false, 'nothing delivered yet: a catch-up must read');
+    queue.offer(commands(11, 20));
+    assert.equal(queue.coversAfter(9n), false, 'the stream starts after 10: 10 is missing');
+    assert.equal(queue.coversAfter(10n), true);
+    assert.equal(queue.coversAfter(15n), true);
+    assert.equal(queue.coversAfter(25n), true, 'all delivered is at or below 25; the stream goes on from 21');
+    assert.deepEqual(sequences(queue.take(5)), [11, 12, 13, 14, 15]);
+    assert.equal(queue.coversAfter(12n), false, '13 to 15 were taken: a checkpoint moved back must read');
+    assert.equal(queue.coversAfter(15n), true);
+    queue.take(100);
+    assert.equal(queue.coversAfter(19n), false, '20 was taken and is not queued');
+    assert.equal(queue.coversAfter(20n), true);
+    const small = new CommittedQueue(3);
+    small.offer(commands(1, 2));
+    small.offer(commands(3, 5));
+    assert.equal(small.coversAfter(0n), false, 'a dropped batch: only the journal has everything');
+  });
 });
 
 describe('array literals', () => {

@@ -78,6 +78,10 @@ async function start(): Promise<void> {
   follower.advanceTo(data.durableSequence);
   following = true;
   for (const message of early.splice(0)) handle(message);
+  // The follower's start-up replay (its snapshot to the engine's durable head) is queued in the
+  // projector before it starts, so its catch-up reads from the journal only what that replay does
+  // not cover (Projector: CommittedQueue.coversAfter), instead of replaying the same commands again.
+  await follower.idle();
   await projector.start();
 }
 

@@ -327,6 +327,48 @@ export function registerProjectorSuite(server: TestServer): void {
       });
     });
 
+    test('a restart whose start-up replay reaches back to the checkpoint reads nothing from the journal', async () => {
+      await withDatabase(server, async ({ sql }) => {
+        const storage = new MemoryJournalStorage();
+        const snapshots = new MemorySnapshotStore();
+        const clock = new ManualClock(1_700_000_000_000);
+        let journalReads = 0;
+        const open = () => {
+          const journal = new MemoryJournal({ storage });
+          const engine = new ExchangeEngine({ journal, snapshots, clock, snapshotEveryCommands: 150 });
+          const source = committedFromJournal(journal, { snapshots });
+          const projector = new Projector(sql, { batchMax: 100, readCommitted: (after) => {
+            journalReads++;
+            return source(after);
+          } });
+          projector.attach(engine);
+          return { engine, projector };
+        };
+        const first = open();
+        await first.engine.start();
+        await first.projector.start();
+        await drive(first.engine, clock, 93, 400, true);
+        await first.projector.whenCaughtUp(first.engine.lastAppliedSequence);
+        // The projector stops behind the engine; the engine crashes (no final snapshot), so its
+        // latest snapshot is at or before the checkpoint and its restart replays past it.
+        await first.projector.stop({ drain: false });
+        const checkpoint = await first.projector.checkpoint();
+        await drive(first.engine, clock, 94, 120, false);
+        const last = first.engine.lastAppliedSequence;
+        const snapshot = snapshots.snapshots.at(-1)?.sequence ?? 0n;
+        assert.ok(snapshot <= checkpoint && checkpoint < last, `snapshot ${snapshot}, checkpoint ${checkpoint}, last ${last}`);
+        journalReads = 0;
+        const second = open();
+        await second.engine.start();
+        await second.projector.start();
+        await second.projector.whenCaughtUp(last);
+        assert.equal(journalReads, 0, 'the queued start-up replay covers everything after the checkpoint');
+        await second.projector.stop();
+        await checkAgainstCore(sql, second.engine);
+        await second.engine.stop();
+      });
+    });
+
     test('a rebuild under a running projector: it notices the moved checkpoint and continues from it', async () => {
       await withDatabase(server, async ({ sql }) => {
         const engine = new FakeEngine();
