@@ -7,7 +7,7 @@ import { ManualClock, Prng } from '@parite/kernel';
 import { ExchangeEngine, type ExchangeCommand, type ExchangeState } from '@parite/exchange';
 import { MemoryJournal, MemoryJournalStorage, MemorySnapshotStore } from '@parite/journal';
 import { committedFromJournal } from '../../src/journal-source.ts';
-import { Projector } from '../../src/projector.ts';
+import { Projector, type ReadCommitted } from '../../src/projector.ts';
 import { rebuildProjections } from '../../src/rebuild.ts';
 import type { Sql } from '../../src/storage/sql.ts';
 import { checkOrdersAgainstCore, coreBalances } from './core-checks.ts';
@@ -84,6 +84,20 @@ async function checkWindowHeldUntilReaderWaits(projector: Projector, engine: Fak
   assert.equal(projector.status().transactions, transactionsBefore);
   await projector.whenCaughtUp(engine.lastSequence);
   assert.equal(projector.status().transactions, transactionsBefore + 1);
+}
+
+/**
+ * A real engine (memory journal and snapshots, shared across restarts) with a projector attached and
+ * fed by the journal; `readCommitted` wraps the journal source (to count reads).
+ */
+function engineWithProjector(sql: Sql, stores: { storage: MemoryJournalStorage; snapshots: MemorySnapshotStore;
+  clock: ManualClock }, wrap: (source: ReadCommitted) => ReadCommitted = (source) => source) {
+  const journal = new MemoryJournal({ storage: stores.storage });
+  const engine = new ExchangeEngine({ journal, snapshots: stores.snapshots, clock: stores.clock, snapshotEveryCommands: 150 });
+  const projector = new Projector(sql, { readCommitted: wrap(committedFromJournal(journal, { snapshots: stores.snapshots })),
+    batchMax: 100 });
+  projector.attach(engine);
+  return { engine, projector };
 }
 
 export function registerProjectorSuite(server: TestServer): void {
@@ -296,14 +310,7 @@ export function registerProjectorSuite(server: TestServer): void {
         const storage = new MemoryJournalStorage();
         const snapshots = new MemorySnapshotStore();
         const clock = new ManualClock(1_700_000_000_000);
-        const open = () => {
-          const journal = new MemoryJournal({ storage });
-          const engine = new ExchangeEngine({ journal, snapshots, clock, snapshotEveryCommands: 150 });
-          const projector = new Projector(sql, { readCommitted: committedFromJournal(journal, { snapshots }),
-            batchMax: 100 });
-          projector.attach(engine);
-          return { engine, projector };
-        };
+        const open = () => engineWithProjector(sql, { storage, snapshots, clock });
         const first = open();
         await first.engine.start();
         await first.projector.start();
@@ -333,17 +340,10 @@ export function registerProjectorSuite(server: TestServer): void {
         const snapshots = new MemorySnapshotStore();
         const clock = new ManualClock(1_700_000_000_000);
         let journalReads = 0;
-        const open = () => {
-          const journal = new MemoryJournal({ storage });
-          const engine = new ExchangeEngine({ journal, snapshots, clock, snapshotEveryCommands: 150 });
-          const source = committedFromJournal(journal, { snapshots });
-          const projector = new Projector(sql, { batchMax: 100, readCommitted: (after) => {
-            journalReads++;
-            return source(after);
-          } });
-          projector.attach(engine);
-          return { engine, projector };
-        };
+        const open = () => engineWithProjector(sql, { storage, snapshots, clock }, (source) => (after) => {
+          journalReads++;
+          return source(after);
+        });
         const first = open();
         await first.engine.start();
         await first.projector.start();
