@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 
 const benchmarks: Record<string, { script: string; flags: string[] }> = {
   engine: { script: 'bench/engine.ts', flags: ['--expose-gc'] },
-  core: { script: 'bench/core.ts', flags: [] },
+  core: { script: 'bench/core.ts', flags: ['--expose-gc'] },
   pipeline: { script: 'bench/pipeline.ts', flags: [] },
   shards: { script: 'bench/shards.ts', flags: [] },
   e2e: { script: 'bench/e2e.ts', flags: [] },

@@ -113,6 +113,12 @@ test('the journal codec round-trips every command kind exactly', async () => {
   }
   const kinds = new Set(commands.map((command) => command.kind));
   for (const kind of ['order.place', 'order.cancel', 'order.amend'] as const) assert.ok(kinds.has(kind), kind);
+  // An order command's only objects are its bigints: anything else in a payload is refused, loudly.
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  assert.throws(() => decodeCommand(bytes('{"kind":"order.amend","ownerId":7,"symbol":"BTC/TRY","orderId":3,' +
+    '"priceUnits":{"$bigint":"1","extra":1}}')), /priceUnits is an object but not a bigint/);
+  assert.throws(() => decodeCommand(bytes('{"kind":"order.cancel","ownerId":7,"symbol":"BTC/TRY","orderId":[1]}')),
+    /orderId is an object but not a bigint/);
 });
 
 test('an identical retry is answered OK but not journalled, and leaves the state hash alone', async () => {

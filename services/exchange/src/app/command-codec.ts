@@ -55,6 +55,28 @@ export function encodeCommand(command: ExchangeCommand): Uint8Array {
   }
 }
 
+/** The commands written by field writers above: every bigint of theirs is a top-level field. */
+const flatKinds: ReadonlySet<string> = new Set(['order.place', 'order.cancel', 'order.amend']);
+
 export function decodeCommand(payload: Uint8Array): ExchangeCommand {
-  return jsonParseWithBigint(decoder.decode(payload)) as ExchangeCommand;
+  const text = decoder.decode(payload);
+  // Replay, the projector's catch-up and its thread decode every command: JSON.parse with a reviver
+  // takes the slow path and visits every value, so the order commands (whose bigints are all
+  // top-level fields) are parsed plainly and their `{"$bigint": …}` fields converted here.
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  if (!flatKinds.has(parsed['kind'] as string)) return jsonParseWithBigint(text) as ExchangeCommand;
+  for (const field in parsed) {
+    const value = parsed[field];
+    if (typeof value === 'object' && value !== null) parsed[field] = bigintOf(value, field);
+  }
+  return parsed as unknown as ExchangeCommand;
+}
+
+/** A top-level object field of an order command: only `{"$bigint": "<integer>"}` is valid there. */
+function bigintOf(value: object, field: string): bigint {
+  const raw = (value as Record<string, unknown>)['$bigint'];
+  if (typeof raw !== 'string' || Object.keys(value).length !== 1) {
+    throw new Error(`journal payload field ${field} is an object but not a bigint`);
+  }
+  return BigInt(raw);
 }
