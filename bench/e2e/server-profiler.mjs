@@ -21,12 +21,21 @@ process.on('SIGUSR2', () => {
     running = true;
     session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: samplingIntervalUs },
       () => session.post('Profiler.start')));
+    // Allocation sampling alongside (one sample per 16 KiB allocated on average): what feeds the collector.
+    session.post('HeapProfiler.enable', () => session.post('HeapProfiler.startSampling', { samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }));
     return;
   }
   running = false;
   session.post('Profiler.stop', (error, result) => {
     if (error !== null) return void process.stderr.write(`server-profiler: ${String(error)}\n`);
     const path = join(directory, `server-${process.pid}-${written++}.cpuprofile`);
+    writeFileSync(path, JSON.stringify(result.profile));
+    process.stderr.write(`server-profiler: wrote ${path}\n`);
+  });
+  session.post('HeapProfiler.stopSampling', (error, result) => {
+    if (error !== null) return void process.stderr.write(`server-profiler: ${String(error)}\n`);
+    const path = join(directory, `server-${process.pid}-${written - 1}.heapprofile`);
     writeFileSync(path, JSON.stringify(result.profile));
     process.stderr.write(`server-profiler: wrote ${path}\n`);
   });

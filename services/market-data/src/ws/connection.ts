@@ -5,7 +5,8 @@ import { anonymousPrincipal, type Principal } from '@parite/http';
 /** The part of a `ws` WebSocket the hub uses; a fake in tests. */
 export interface HubSocket {
   readonly bufferedAmount: number;
-  send(data: string): void;
+  /** `sizeBytes`: the UTF-8 length of `data`, when the caller knows it already. */
+  send(data: string, sizeBytes?: number): void;
   close(code: number, reason: string): void;
   terminate(): void;
   ping(): void;
@@ -77,7 +78,7 @@ export class HubConnection {
       this.close(HubCloseCode.Backpressure, 'WS_BACKPRESSURE');
       return false;
     }
-    this.socket.send(text);
+    this.socket.send(text, sizeBytes);
     return true;
   }
 

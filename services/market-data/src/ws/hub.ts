@@ -33,7 +33,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { publicSymbol } from '../domain/symbols.ts';
 import type { PublicMessage } from '../domain/types.ts';
 import { HubCloseCode, HubConnection, type HubSocket } from './connection.ts';
-import { CorkedSocket } from './corked-socket.ts';
+import { FramedSocket } from './framed-socket.ts';
 import { InboundTurns } from './inbound-turns.ts';
 import { hubSettings, type HubSettings, type WebSocketHubOptions } from './hub-options.ts';
 import { replyFailure, runOperation, type OperationHandler } from './operations.ts';
@@ -232,7 +232,7 @@ export class WebSocketHub {
   }
 
   private accept(webSocket: WebSocket, request: IncomingMessage): void {
-    const connection = this.addConnection(new CorkedSocket(webSocket, request.socket), request.socket.remoteAddress ?? 'unknown');
+    const connection = this.addConnection(new FramedSocket(webSocket, request.socket), request.socket.remoteAddress ?? 'unknown');
     webSocket.on('message', (data, isBinary) => this.arrive(connection, data, isBinary));
     webSocket.on('pong', () => {
       connection.awaitingPong = false;
