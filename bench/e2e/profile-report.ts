@@ -29,7 +29,7 @@ const subsystems: readonly [name: string, matches: (frame: CallFrame) => boolean
   ['market data', (frame) => frame.url.includes('market-data/src/app') || frame.url.includes('market-data/src/domain')],
   ['private streams', (frame) => frame.url.includes('websocket-private') && frame.functionName !== 'placeRequestOf'],
   ['parsing and validation', (frame) => frame.functionName === 'parseInbound' || frame.functionName === 'placeRequestOf' || frame.url.includes('kernel/src/decimal')],
-  ['socket writes', (frame) => ['uncork', 'Writable.uncork', 'writev', 'writeBuffer'].includes(frame.functionName) || frame.url.includes('corked-socket') || frame.url.includes('ws/lib/sender')],
+  ['socket writes', (frame) => ['uncork', 'Writable.uncork', 'writev', 'writeBuffer'].includes(frame.functionName) || frame.url.includes('framed-socket') || frame.url.includes('ws/lib/sender')],
   ['WebSocket hub', (frame) => frame.url.includes('market-data/src/ws')],
   ['ws frame reading', (frame) => frame.url.includes('ws/lib/receiver') || frame.url.includes('ws/lib/websocket')],
   ['Node streams and sockets', (frame) => frame.url.includes('node:internal/streams') || frame.url.includes('node:net') || frame.url.includes('stream_base')],

@@ -4,12 +4,13 @@
 // this embedded server, so they always run. Test order matters: the restart test runs last.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { embeddedPasswordFileName, embeddedPortAttemptsMax } from '../src/database-embedded.ts';
 import { openDatabase, type Database, type DatabaseConfig } from '../src/database.ts';
+import { connectSql, noDelaySockets } from '../src/sql.ts';
 import { defaultTestAdminUrl } from '../src/testing.ts';
 import { registerAuditSuite } from './support/audit-suite.ts';
 import { registerMigrationSuite } from './support/migrations-suite.ts';
@@ -71,6 +72,37 @@ describe('openDatabase (embedded)', () => {
 
 registerMigrationSuite(server);
 registerAuditSuite(server);
+
+describe('connectSql', () => {
+  test('opens TCP connections without Nagle delay, through the next host of a list when one refuses', async () => {
+    assert.ok(database);
+    const url = new URL(database.url);
+    const closedPort = await freePort();
+    // The first host refuses (nothing listens there); postgres.js moves on to the next one.
+    const sql = connectSql(`postgres://${url.username}:${url.password}@127.0.0.1:${closedPort},${url.host}${url.pathname}`,
+      { poolSize: 1 });
+    try {
+      const [row] = await sql<{ answer: number }[]>`select 42 as answer`;
+      assert.equal(row?.answer, 42);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    const sockets = noDelaySockets();
+    const listener = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => listener.listen({ port: 0, host: '127.0.0.1' }, resolve));
+    const port = (listener.address() as { port: number }).port;
+    const targets = { host: ['127.0.0.1', '127.0.0.1'], port: [closedPort, port], path: false as const };
+    const outcome = (socket: Socket) => new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve(`connected to ${socket.remotePort}`));
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    const opened = [sockets(targets), sockets(targets), sockets(targets)];
+    assert.deepEqual(await Promise.all(opened.map(outcome)), ['ECONNREFUSED', `connected to ${port}`, 'ECONNREFUSED'],
+      'each new connection takes the next host of the list');
+    for (const socket of opened) socket.destroy();
+    await new Promise<void>((resolve) => listener.close(() => resolve()));
+  });
+});
 
 describe('openDatabase (embedded restart)', () => {
   test('reopens the existing cluster with its data after close', async () => {

@@ -5,6 +5,7 @@
 import { AssertionError } from '@parite/kernel';
 import postgres from 'postgres';
 import { CheckpointMovedError } from './storage/checkpoint.ts';
+import { CopyRefusedError } from './storage/sql.ts';
 
 export type FailureKind =
   /** Another writer (or a rebuild) moved the checkpoint: re-read it and go on from there. */
@@ -50,6 +51,8 @@ export async function* sourceBatches<Batch>(source: AsyncIterable<Batch>): Async
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof CheckpointMovedError) return 'resync';
   if (error instanceof SourceReadError) return 'transient';
+  // The retry writes the batch with insert statements, which fail with the reason if it persists.
+  if (error instanceof CopyRefusedError) return 'transient';
   if (error instanceof AssertionError) return 'fatal';
   // Programming errors, not outages.
   if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError) return 'fatal';

@@ -17,7 +17,7 @@ import { CommittedQueue } from './projector-queue.ts';
 import { ensureCheckpoint, projectionNameOf, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
 import { unshardedProjection, type ProjectionShard } from './mapping/rows.ts';
 import { buildChangesetInSlices, writeBatch } from './storage/project-commands.ts';
-import type { Sql } from './storage/sql.ts';
+import { CopyRefusedError, type Sql } from './storage/sql.ts';
 import { Waiters } from './waiters.ts';
 
 /** Reads committed commands after a sequence, in order, in batches: the journal replayed. */
@@ -110,6 +110,8 @@ export class Projector {
   /** Commands taken from the queue whose write failed for a transient reason: written first. */
   private retry: CommittedCommand[] | undefined;
   private resyncNeeded = false;
+  /** The last COPY was refused: the next write uses insert statements, which report why (sql.ts). */
+  private insertStatementsNext = false;
   private failure: unknown = undefined;
   private workPending = false;
   private wakeUp: (() => void) | undefined;
@@ -328,9 +330,16 @@ export class Projector {
     assert(this.catalogue !== undefined, 'start() loads the catalogue');
     const previous = this.checkpointSequence;
     const changeset = await buildChangesetInSlices(this.catalogue, previous, commands, this.shard);
-    await this.sql.begin(async (transaction) => {
-      await writeBatch(transaction, this.name, previous, changeset);
-    });
+    const form = this.insertStatementsNext ? 'insert' : 'copy';
+    try {
+      await this.sql.begin(async (transaction) => {
+        await writeBatch(transaction, this.name, previous, changeset, form);
+      });
+    } catch (error) {
+      this.insertStatementsNext = error instanceof CopyRefusedError;
+      throw error;
+    }
+    this.insertStatementsNext = false;
     changeset.markets.commit();
     this.transactions++;
     this.checkpointSequence = changeset.lastSequence ?? previous;

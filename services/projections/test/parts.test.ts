@@ -16,23 +16,13 @@ import { CommittedQueue } from '../src/projector-queue.ts';
 import { fillBounds, pageOf, parseEntryCursor, parseFillCursor, parseOrderCursor } from '../src/queries/pages.ts';
 import { formatPrice, formatQuantity, counterpartyKind } from '../src/queries/presentation.ts';
 import { CheckpointMovedError } from '../src/storage/checkpoint.ts';
-import { arrayLiteral, int8Max, int8Min, unnestSource } from '../src/storage/sql.ts';
+import { arrayLiteral, copyField, CopyRefusedError, int8Max, int8Min, unnestSource } from '../src/storage/sql.ts';
 import { buildChangeset, buildChangesetInSlices } from '../src/storage/project-commands.ts';
-import { itemsPerClockReading, TimeSlice } from '../src/storage/time-slice.ts';
+import { itemsPerClockReading } from '../src/storage/time-slice.ts';
 import { orderColumns } from '../src/storage/columns.ts';
+import { CountingSlice } from './support/counting-slice.ts';
 import { FakeEngine } from './support/fake-engine.ts';
 
-/** A slice with no budget that counts its pauses. */
-class CountingSlice extends TimeSlice {
-  pauses = 0;
-  constructor() {
-    super(0);
-  }
-  override async pause(): Promise<void> {
-    this.pauses++;
-    await super.pause();
-  }
-}
 
 function commands(from: number, to: number): CommittedCommand[] {
   const list: CommittedCommand[] = [];
@@ -109,6 +99,25 @@ describe('array literals', () => {
     assert.throws(() => arrayLiteral([int8Max + 1n], { name: 'amount', type: 'int8' }), /does not fit in int8/);
     assert.throws(() => arrayLiteral([0.5], { name: 'lots', type: 'int8' }), /safe integer/);
     assert.throws(() => arrayLiteral([1], { name: 'code', type: 'text' }), /must be a string/);
+  });
+});
+
+describe('COPY fields (text format)', () => {
+  test('escape the backslash and the row and column delimiters; \\N alone is null', () => {
+    const text = { name: 'reference', type: 'text' } as const;
+    assert.equal(copyField('a\tb\nc\rd\\e', text), 'a\\tb\\nc\\rd\\\\e');
+    assert.equal(copyField(null, text), '\\N');
+    assert.equal(copyField('\\N', text), '\\\\N', 'the two characters \\N are text, not null');
+    assert.equal(copyField('', text), '');
+    assert.equal(copyField('İstanbul "x", y', text), 'İstanbul "x", y');
+    assert.equal(copyField(false, { name: 'flag', type: 'bool' }), 'false');
+    assert.equal(copyField(int8Min, { name: 'amount', type: 'int8' }), '-9223372036854775808');
+  });
+
+  test('check values as the array literals do', () => {
+    assert.throws(() => copyField(int8Max + 1n, { name: 'amount', type: 'int8' }), /does not fit in int8/);
+    assert.throws(() => copyField(0.5, { name: 'lots', type: 'int8' }), /safe integer/);
+    assert.throws(() => copyField(1, { name: 'code', type: 'text' }), /must be a string/);
   });
 });
 
@@ -209,6 +218,8 @@ describe('failures', () => {
     assert.equal(classifyFailure(Object.assign(new Error('gone'), { code: 'CONNECTION_CLOSED' })), 'transient');
     assert.equal(classifyFailure(new CheckpointMovedError('moved')), 'resync');
     assert.equal(classifyFailure(new SourceReadError(new AssertionError('read on a created journal'))), 'transient');
+    // Retried once with insert statements, which fail with PostgreSQL's reason if the data is at fault.
+    assert.equal(classifyFailure(new CopyRefusedError('orders', postgresError('25P02'))), 'transient');
     assert.equal(retryDelayMs(0) < retryDelayMs(3), true);
     assert.equal(retryDelayMs(60), retryDelayMsMax);
   });

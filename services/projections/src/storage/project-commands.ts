@@ -9,7 +9,7 @@ import { unshardedProjection, type ProjectionShard } from '../mapping/rows.ts';
 import { advanceCheckpoint } from './checkpoint.ts';
 import type { TransactionSql } from './sql.ts';
 import { TimeSlice } from './time-slice.ts';
-import { writeChangeset, type WriteCounts } from './write-changeset.ts';
+import { writeChangeset, type RowsForm, type WriteCounts } from './write-changeset.ts';
 
 /** Folds `commands` (contiguous, starting right after `previous`) on a fork of `catalogue`. */
 export function buildChangeset(catalogue: MarketCatalogue, previous: bigint,
@@ -52,9 +52,9 @@ export async function buildChangesetInSlices(catalogue: MarketCatalogue, previou
  * changeset's market fork (changeset.markets.commit()) once the transaction has committed.
  */
 export async function writeBatch(sql: TransactionSql, name: string, previous: bigint,
-  changeset: ProjectionChangeset): Promise<WriteCounts> {
+  changeset: ProjectionChangeset, form: RowsForm = 'copy'): Promise<WriteCounts> {
   const last = changeset.lastSequence;
   assert(last !== undefined, 'an empty changeset has nothing to write');
   await advanceCheckpoint(sql, name, previous, last);
-  return await writeChangeset(sql, changeset);
+  return await writeChangeset(sql, changeset, form);
 }

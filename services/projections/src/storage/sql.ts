@@ -6,6 +6,7 @@
 
 import { assert } from '@parite/kernel';
 import type postgres from 'postgres';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { TimeSlice } from './time-slice.ts';
 
 /** int8 columns are parsed to bigint: open the pool with `types: { bigint: postgres.BigInt }`. */
@@ -34,8 +35,9 @@ export interface Column<Row> {
   value: (row: Row) => ColumnValue;
 }
 
-function element(value: ColumnValue, column: { name: string; type: ColumnType }): string {
-  if (value === null) return 'NULL';
+/** The value's text after checking it against the column's type; null stays null. */
+function scalarText(value: ColumnValue, column: { name: string; type: ColumnType }): string | null {
+  if (value === null) return null;
   if (column.type === 'int2' || column.type === 'int4' || column.type === 'int8') {
     if (typeof value === 'number') assert(Number.isSafeInteger(value), `${column.name} must be a safe integer`);
     else assert(typeof value === 'bigint', `${column.name} must be an integer`);
@@ -47,7 +49,25 @@ function element(value: ColumnValue, column: { name: string; type: ColumnType })
     return value ? 'true' : 'false';
   }
   assert(typeof value === 'string', `${column.name} must be a string`);
-  return '"' + value.replaceAll('\\', '\\\\').replaceAll('"', '\\"') + '"';
+  return value;
+}
+
+function element(value: ColumnValue, column: { name: string; type: ColumnType }): string {
+  const text = scalarText(value, column);
+  if (text === null) return 'NULL';
+  if (column.type !== 'text' && column.type !== 'jsonb') return text;
+  return '"' + text.replaceAll('\\', '\\\\').replaceAll('"', '\\"') + '"';
+}
+
+/** Characters the COPY text format escapes (a backslash, and the row and column delimiters). */
+const copyEscaped = /[\\\n\r\t]/;
+const copyEscapes: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One field of a COPY text-format row: \N for null, the four special characters escaped. */
+export function copyField(value: ColumnValue, column: { name: string; type: ColumnType }): string {
+  const text = scalarText(value, column);
+  if (text === null) return '\\N';
+  return copyEscaped.test(text) ? text.replace(/[\\\n\r\t]/g, (character) => copyEscapes[character] as string) : text;
 }
 
 /** A PostgreSQL array literal: '{1,2,NULL}' or '{"a","b\"c"}'. */
@@ -91,4 +111,95 @@ export async function insertRows<Row>(sql: TransactionSql, table: string, column
   const result = await sql.unsafe(`insert into ${table} (${names}) select * from ${source.text} ${suffix}`,
     source.parameters);
   return result.count;
+}
+
+/** Rows per chunk of COPY data (one CopyData message each). */
+const copyRowsPerChunk = 1_000;
+/** Event-loop turns a COPY's data may take to reach the socket (a bound, not a timing). */
+const copyEndTurnsMax = 100_000;
+
+/**
+ * PostgreSQL refused a COPY after all its data was sent. postgres.js (3.4.9) never settles such a
+ * COPY (porsager/postgres#1173: the stream neither finishes nor fails, and the error is dropped),
+ * so the statement that follows it reveals the failure, without its reason: the writer retries the
+ * batch with insert statements, which report it (write-changeset.ts).
+ */
+export class CopyRefusedError extends Error {
+  override readonly name = 'CopyRefusedError';
+  constructor(readonly table: string, override readonly cause: unknown) {
+    super(`PostgreSQL refused the COPY into ${table}; insert statements report why (the projector retries with them)`);
+  }
+}
+
+/**
+ * `copy table (columns) from stdin` in the text format: about half of PostgreSQL's CPU per row of
+ * the equivalent insert from unnest() (no array literals to parse, no set-returning function; see
+ * docs/benchmarks.md). For insert-only tables. Yields to the event loop as unnestSource does.
+ */
+export async function copyRows<Row>(sql: TransactionSql, table: string, columns: readonly Column<Row>[],
+  rows: readonly Row[], slice = new TimeSlice()): Promise<number> {
+  if (rows.length === 0) return 0;
+  const chunks: string[] = [];
+  const lines: string[] = [];
+  const fields: string[] = [];
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as Row;
+    fields.length = 0;
+    for (const column of columns) fields.push(copyField(column.value(row), column));
+    lines.push(fields.join('\t'));
+    if (lines.length === copyRowsPerChunk || index === rows.length - 1) {
+      chunks.push(lines.join('\n') + '\n');
+      lines.length = 0;
+    }
+    if (slice.due()) await slice.pause();
+  }
+  const names = columns.map((column) => column.name).join(', ');
+  // Table and column names are constants of this package, never input: unsafe() is safe here.
+  const stream = await sql.unsafe(`copy ${table} (${names}) from stdin`).writable();
+  let finished = false;
+  let failure: unknown = undefined;
+  stream.once('finish', () => {
+    finished = true;
+  });
+  stream.on('error', (error: unknown) => {
+    failure ??= error;
+  });
+  for (const chunk of chunks) {
+    if (failure !== undefined) break;
+    if (!stream.write(chunk)) await drainedOrFailed(stream);
+  }
+  if (failure === undefined) stream.end();
+  // Inside a transaction postgres.js fails the whole transaction on any refused query, and it
+  // refuses every query (COPY_IN_PROGRESS) until the stream's end has reached it: that is once
+  // the stream has handed over all its data, then (at the latest) one turn later.
+  for (let turn = 0; failure === undefined && !finished && stream.writableLength > 0; turn++) {
+    assert(turn < copyEndTurnsMax, `COPY into ${table} did not take its data`);
+    await setImmediatePromise();
+  }
+  await setImmediatePromise();
+  if (failure === undefined && !finished) {
+    try {
+      await sql`select 1`;
+    } catch (error) {
+      throw failure ?? (finished ? error : new CopyRefusedError(table, error));
+    }
+    // The statement ran after the COPY, whose end (or failure) was reported before its answer.
+    assert(finished || failure !== undefined, `COPY into ${table} answered neither its end nor an error`);
+  }
+  if (failure !== undefined) throw failure;
+  return rows.length;
+}
+
+function drainedOrFailed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('error', done);
+    stream.once('close', done);
+  });
 }

@@ -1,5 +1,7 @@
 // Writes one changeset inside the caller's transaction: a handful of multi-row statements, whatever
-// the number of events. Orders accepted in the batch are inserted whole; orders stored earlier are
+// the number of events. Rows that are only ever added (orders accepted in the batch, trades, ledger
+// postings and entries) go in by COPY; rows that change are upserted or updated from unnest() of
+// array parameters. Orders accepted in the batch are inserted whole; orders stored earlier are
 // updated in one statement, and every one of them must exist (a miss means the tables and the
 // checkpoint disagree, which only a bug or a manual edit can cause).
 
@@ -9,7 +11,7 @@ import {
   assetColumns, balanceColumns, entryColumns, marketColumns, orderChangeColumns, orderColumns, postingColumns,
   tradeColumns, userFeeTierColumns,
 } from './columns.ts';
-import { insertRows, unnestSource, type TransactionSql } from './sql.ts';
+import { copyRows, insertRows, unnestSource, type Column, type TransactionSql } from './sql.ts';
 
 export interface WriteCounts {
   orders: number;
@@ -24,7 +26,16 @@ function updateAll(columns: readonly { name: string }[], except: readonly string
     .map((column) => `${column.name} = excluded.${column.name}`).join(', ');
 }
 
-export async function writeChangeset(sql: TransactionSql, changeset: ProjectionChangeset): Promise<WriteCounts> {
+/**
+ * How insert-only tables are written: `copy` (the default, cheaper for PostgreSQL) or `insert`
+ * statements (after a refused COPY: they report why, see CopyRefusedError).
+ */
+export type RowsForm = 'copy' | 'insert';
+
+export async function writeChangeset(sql: TransactionSql, changeset: ProjectionChangeset,
+  form: RowsForm = 'copy'): Promise<WriteCounts> {
+  const appendRows = <Row>(table: string, columns: readonly Column<Row>[], rows: readonly Row[]) =>
+    form === 'copy' ? copyRows(sql, table, columns, rows) : insertRows(sql, table, columns, rows);
   // An asset is created once; a replayed duplicate would be a bug, so a conflict must fail. A sharded
   // engine creates every asset on every shard (same id, same code), and whichever shard's projector
   // writes it first wins. No conflict target: two projectors inserting the same asset at the same
@@ -36,11 +47,11 @@ export async function writeChangeset(sql: TransactionSql, changeset: ProjectionC
     `on conflict (market_id) do update set ${updateAll(marketColumns, ['market_id'])}`);
   await insertRows(sql, 'user_fee_tiers', userFeeTierColumns, [...changeset.userFeeTiers.values()],
     `on conflict (owner_id) do update set ${updateAll(userFeeTierColumns, ['owner_id'])}`);
-  const orders = await insertRows(sql, 'orders', orderColumns, changeset.insertedOrders());
+  const orders = await appendRows('orders', orderColumns, changeset.insertedOrders());
   const orderUpdates = await updateOrders(sql, changeset);
-  const trades = await insertRows(sql, 'trades', tradeColumns, changeset.trades);
-  await insertRows(sql, 'ledger_postings', postingColumns, changeset.postings);
-  const entries = await insertRows(sql, 'ledger_entries', entryColumns, changeset.entries);
+  const trades = await appendRows('trades', tradeColumns, changeset.trades);
+  await appendRows('ledger_postings', postingColumns, changeset.postings);
+  const entries = await appendRows('ledger_entries', entryColumns, changeset.entries);
   const balances = await insertRows(sql, 'balances', balanceColumns, changeset.balances(),
     `on conflict (shard, owner_id, asset_id) do update set ${updateAll(balanceColumns, ['shard', 'owner_id', 'asset_id'])}`);
   return { orders, orderUpdates, trades, entries, balances };

@@ -9,7 +9,7 @@ import { MemoryJournal, MemoryJournalStorage, MemorySnapshotStore } from '@parit
 import { committedFromJournal } from '../../src/journal-source.ts';
 import { Projector, type ReadCommitted } from '../../src/projector.ts';
 import { rebuildProjections } from '../../src/rebuild.ts';
-import type { Sql } from '../../src/storage/sql.ts';
+import { CopyRefusedError, type Sql } from '../../src/storage/sql.ts';
 import { checkOrdersAgainstCore, coreBalances } from './core-checks.ts';
 import { dumpTables, freshDatabase, withDatabase, type TestServer } from './database.ts';
 import { FakeEngine } from './fake-engine.ts';
@@ -221,6 +221,35 @@ export function registerProjectorSuite(server: TestServer): void {
         assert.equal(await dumpTables(sql), await cleanDump(server, engine));
       });
     });
+
+    test('a row PostgreSQL refuses: one retry with insert statements, which stop the projector with the reason',
+      async () => {
+        await withDatabase(server, async ({ sql }) => {
+          const engine = new FakeEngine();
+          const errors: { error: unknown; fatal: boolean }[] = [];
+          const projector = new Projector(sql, { readCommitted: engine.readCommitted, batchMax: 40,
+            onError: (error, fatal) => errors.push({ error, fatal }) });
+          projector.attach(engine);
+          await projector.start();
+          engine.runWorkload(91, 200);
+          await projector.whenCaughtUp(engine.lastSequence);
+          const errorsBefore = errors.length;
+          // A manual edit: the row of the next order the engine accepts is there already.
+          await sql`insert into orders select * from jsonb_populate_record(null::orders,
+            (select to_jsonb(o) || jsonb_build_object('order_id', ${engine.state.nextOrderId}::int8) from orders o limit 1))`;
+          engine.runWorkload(92, 300, false);
+          const failure = await projector.whenCaughtUp(engine.lastSequence).then(() => undefined, (error: unknown) => error);
+          await projector.stop();
+          assert.equal((failure as { code?: string }).code, '23505', `PostgreSQL's reason: ${String(failure)}`);
+          const last = errors[errors.length - 1];
+          assert.equal(last?.fatal, true);
+          assert.equal(last?.error, failure);
+          // The COPY's refusal comes without a reason (sql.ts); the retry with insert statements gives it.
+          const earlier = errors.slice(errorsBefore, -1);
+          assert.ok(earlier.length <= 1 && earlier.every((entry) => entry.error instanceof CopyRefusedError && !entry.fatal),
+            earlier.map((entry) => String(entry.error)).join('; '));
+        });
+      });
 
     test('under load it lets the next batch fill for the coalescing window; a waiting reader or a stop cuts it short',
       { timeout: 8_000 }, async () => {
