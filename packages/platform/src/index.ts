@@ -3,6 +3,7 @@
 export * from './config.ts';
 export * from './logger.ts';
 export * from './sql.ts';
+export * from './sql-copy.ts';
 export * from './database.ts';
 export { embeddedPortAttemptsMax, embeddedPasswordFileName, isPortFree } from './database-embedded.ts';
 export * from './migrations.ts';

@@ -5,8 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '@parite/kernel';
-import { MemoryCache, MemoryEventBus, startTestPostgres, type TestDatabase, type TestPostgresServer } from '@parite/platform';
-import type { RateCycle } from '../src/index.ts';
+import { CopyRefusedError, MemoryCache, MemoryEventBus, startTestPostgres, type TestDatabase, type TestPostgresServer } from '@parite/platform';
+import { PostgresRawTickStore, type RateCycle } from '../src/index.ts';
+import type { TickOutcome } from '../src/index.ts';
 import { businessMorning, testSettings, TickFactory, units } from './fx-fixture.ts';
 import { freshFxDatabase, fxRuntime } from './support/fx-service-harness.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -57,6 +58,31 @@ describe('FX service storage', () => {
     const [count] = await database.sql<{ count: bigint }[]>`select count(*) as count from fx_raw_ticks`;
     assert.equal(count!.count, BigInt(ticks.length));
     await runtime.stop();
+  });
+
+  test('the COPY option stores exactly what the insert does, and a refused batch stores nothing', async () => {
+    const factory = new TickFactory();
+    const awkward = ['tab\there', 'back\\slash', 'line\nbreak', '\\N'];
+    const batch = awkward.map((reference, index) => ({
+      tick: factory.tick('A', 'EUR/TRY', '45.10', '45.12', businessMorning + index, { sourceReference: `copy:${reference}` }),
+      decision: 'ACCEPTED' as TickOutcome }));
+    const stored = async (method: 'copy' | 'unnest') => {
+      await new PostgresRawTickStore(database.sql, method).append(batch.map((recorded) => ({ ...recorded,
+        tick: { ...recorded.tick, sourceReference: `${method}:${recorded.tick.sourceReference}` } })), []);
+      const rows = await database.sql<{ source_reference: string; bid_units: bigint; receive_time_ms: bigint }[]>`
+        select source_reference, bid_units, receive_time_ms from fx_raw_ticks
+        where source_reference like ${method + ':copy:%'} order by tick_id`;
+      return rows.map((row) => [row.source_reference.slice(method.length + 1), row.bid_units, row.receive_time_ms]);
+    };
+    assert.deepEqual(await stored('copy'), await stored('unnest'));
+    const [before] = await database.sql<{ count: bigint }[]>`select count(*) as count from fx_raw_ticks`;
+    // A decision the table's check refuses, in the last row: the whole batch is refused.
+    const refused = [...batch, { tick: factory.tick('A', 'EUR/TRY', '45.10', '45.12', businessMorning),
+      decision: 'NOT_A_DECISION' as TickOutcome }];
+    await assert.rejects(new PostgresRawTickStore(database.sql, 'copy').append(refused, []),
+      (error: unknown) => error instanceof CopyRefusedError || (error as { code?: string }).code === '23514');
+    const [after] = await database.sql<{ count: bigint }[]>`select count(*) as count from fx_raw_ticks`;
+    assert.equal(after!.count, before!.count);
   });
 
   test('the latest-quote window keeps the latest accepted tick and its previous four', async () => {

@@ -5,7 +5,7 @@
 import { AssertionError } from '@parite/kernel';
 import postgres from 'postgres';
 import { CheckpointMovedError } from './storage/checkpoint.ts';
-import { CopyRefusedError } from './storage/sql.ts';
+import { CopyRefusedError } from '@parite/platform';
 
 export type FailureKind =
   /** Another writer (or a rebuild) moved the checkpoint: re-read it and go on from there. */

@@ -17,7 +17,8 @@ import { CommittedQueue } from './projector-queue.ts';
 import { ensureCheckpoint, projectionNameOf, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
 import { unshardedProjection, type ProjectionShard } from './mapping/rows.ts';
 import { buildChangesetInSlices, writeBatch } from './storage/project-commands.ts';
-import { CopyRefusedError, type Sql } from './storage/sql.ts';
+import { CopyRefusedError } from '@parite/platform';
+import type { Sql } from './storage/sql.ts';
 import { Waiters } from './waiters.ts';
 
 /** Reads committed commands after a sequence, in order, in batches: the journal replayed. */

@@ -8,7 +8,8 @@ import { registerHttpSuite } from './support/http-suite.ts';
 import { registerProjectorSuite } from './support/projector-suite.ts';
 import { startTestServer, withDatabase, type TestServer } from './support/database.ts';
 import { postingColumns } from '../src/storage/columns.ts';
-import { copyRows, CopyRefusedError } from '../src/storage/sql.ts';
+import { CopyRefusedError } from '@parite/platform';
+import { copyRows } from '../src/storage/sql.ts';
 import { CountingSlice } from './support/counting-slice.ts';
 import type { PostingRow } from '../src/mapping/rows.ts';
 

@@ -6,7 +6,7 @@
 
 import { assert } from '@parite/kernel';
 import type postgres from 'postgres';
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
+import { copyIn } from '@parite/platform';
 import { TimeSlice } from './time-slice.ts';
 
 /** int8 columns are parsed to bigint: open the pool with `types: { bigint: postgres.BigInt }`. */
@@ -115,26 +115,12 @@ export async function insertRows<Row>(sql: TransactionSql, table: string, column
 
 /** Rows per chunk of COPY data (one CopyData message each). */
 const copyRowsPerChunk = 1_000;
-/** Event-loop turns a COPY's data may take to reach the socket (a bound, not a timing). */
-const copyEndTurnsMax = 100_000;
-
-/**
- * PostgreSQL refused a COPY after all its data was sent. postgres.js (3.4.9) never settles such a
- * COPY (porsager/postgres#1173: the stream neither finishes nor fails, and the error is dropped),
- * so the statement that follows it reveals the failure, without its reason: the writer retries the
- * batch with insert statements, which report it (write-changeset.ts).
- */
-export class CopyRefusedError extends Error {
-  override readonly name = 'CopyRefusedError';
-  constructor(readonly table: string, override readonly cause: unknown) {
-    super(`PostgreSQL refused the COPY into ${table}; insert statements report why (the projector retries with them)`);
-  }
-}
-
 /**
  * `copy table (columns) from stdin` in the text format: about half of PostgreSQL's CPU per row of
  * the equivalent insert from unnest() (no array literals to parse, no set-returning function; see
- * docs/benchmarks.md). For insert-only tables. Yields to the event loop as unnestSource does.
+ * docs/benchmarks.md). For insert-only tables. Yields to the event loop as unnestSource does. A
+ * refusal without PostgreSQL's reason is a CopyRefusedError (@parite/platform): the projector then
+ * writes the batch with insert statements, which report it.
  */
 export async function copyRows<Row>(sql: TransactionSql, table: string, columns: readonly Column<Row>[],
   rows: readonly Row[], slice = new TimeSlice()): Promise<number> {
@@ -155,51 +141,6 @@ export async function copyRows<Row>(sql: TransactionSql, table: string, columns:
   }
   const names = columns.map((column) => column.name).join(', ');
   // Table and column names are constants of this package, never input: unsafe() is safe here.
-  const stream = await sql.unsafe(`copy ${table} (${names}) from stdin`).writable();
-  let finished = false;
-  let failure: unknown = undefined;
-  stream.once('finish', () => {
-    finished = true;
-  });
-  stream.on('error', (error: unknown) => {
-    failure ??= error;
-  });
-  for (const chunk of chunks) {
-    if (failure !== undefined) break;
-    if (!stream.write(chunk)) await drainedOrFailed(stream);
-  }
-  if (failure === undefined) stream.end();
-  // Inside a transaction postgres.js fails the whole transaction on any refused query, and it
-  // refuses every query (COPY_IN_PROGRESS) until the stream's end has reached it: that is once
-  // the stream has handed over all its data, then (at the latest) one turn later.
-  for (let turn = 0; failure === undefined && !finished && stream.writableLength > 0; turn++) {
-    assert(turn < copyEndTurnsMax, `COPY into ${table} did not take its data`);
-    await setImmediatePromise();
-  }
-  await setImmediatePromise();
-  if (failure === undefined && !finished) {
-    try {
-      await sql`select 1`;
-    } catch (error) {
-      throw failure ?? (finished ? error : new CopyRefusedError(table, error));
-    }
-    // The statement ran after the COPY, whose end (or failure) was reported before its answer.
-    assert(finished || failure !== undefined, `COPY into ${table} answered neither its end nor an error`);
-  }
-  if (failure !== undefined) throw failure;
+  await copyIn(sql, table, `copy ${table} (${names}) from stdin`, chunks);
   return rows.length;
-}
-
-function drainedOrFailed(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.once('drain', done);
-    stream.once('error', done);
-    stream.once('close', done);
-  });
 }

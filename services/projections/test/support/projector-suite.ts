@@ -9,7 +9,8 @@ import { MemoryJournal, MemoryJournalStorage, MemorySnapshotStore } from '@parit
 import { committedFromJournal } from '../../src/journal-source.ts';
 import { Projector, type ReadCommitted } from '../../src/projector.ts';
 import { rebuildProjections } from '../../src/rebuild.ts';
-import { CopyRefusedError, type Sql } from '../../src/storage/sql.ts';
+import { CopyRefusedError } from '@parite/platform';
+import type { Sql } from '../../src/storage/sql.ts';
 import { checkOrdersAgainstCore, coreBalances } from './core-checks.ts';
 import { dumpTables, freshDatabase, withDatabase, type TestServer } from './database.ts';
 import { FakeEngine } from './fake-engine.ts';

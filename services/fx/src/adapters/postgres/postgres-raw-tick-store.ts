@@ -1,10 +1,11 @@
 // PostgreSQL raw tick store. A batch goes in with one INSERT ... SELECT FROM unnest(arrays) (one
 // parameter per column, whatever the batch size) and the touched latest-quote windows with one unnest
 // upsert, in one transaction: a batch is stored whole or not at all. COPY FROM STDIN is kept as an
-// option: measured, it only wins above ~10,000 rows per batch and is 4x slower at 1,000 (README,
-// "Storage decisions").
+// option: measured, it only won above ~10,000 rows per batch and was 4x slower at 1,000 (README,
+// "Storage decisions"), but that was before the platform's connections set TCP_NODELAY, which
+// removed a 40 ms wait from every COPY: to be measured again.
 
-import type { Sql } from '@parite/platform';
+import { copyIn, type Sql, type TransactionSql } from '@parite/platform';
 import type { LatestQuoteRow, RawTickStore, RecordedTick } from '../../app/tick-store-port.ts';
 
 export type RawTickInsertMethod = 'copy' | 'unnest';
@@ -16,7 +17,7 @@ export class PostgresRawTickStore implements RawTickStore {
     if (batch.length === 0 && latest.length === 0) return;
     await this.sql.begin(async (transaction) => {
       if (batch.length > 0) {
-        if (this.method === 'copy') await copyTicks(transaction as unknown as Sql, batch);
+        if (this.method === 'copy') await copyTicks(transaction, batch);
         else await insertTicks(transaction as unknown as Sql, batch);
       }
       if (latest.length > 0) await upsertLatest(transaction as unknown as Sql, latest);
@@ -36,22 +37,17 @@ function copyText(value: string): string {
 /** Rows per write to the COPY stream: bounds one string while keeping the number of writes low. */
 const copyRowsPerChunk = 2_000;
 
-async function copyTicks(sql: Sql, batch: readonly RecordedTick[]): Promise<void> {
-  const stream = await sql.unsafe(`copy fx_raw_ticks (${rawTickColumns}) from stdin`).writable();
-  const done = new Promise<void>((resolve, reject) => {
-    stream.once('finish', resolve);
-    stream.once('error', reject);
-  });
+async function copyTicks(sql: TransactionSql, batch: readonly RecordedTick[]): Promise<void> {
+  const chunks: string[] = [];
   for (let start = 0; start < batch.length; start += copyRowsPerChunk) {
     let chunk = '';
     for (const { tick, decision } of batch.slice(start, start + copyRowsPerChunk)) {
       chunk += `${copyText(tick.sourceId)}\t${copyText(tick.pair)}\t${tick.bidUnits}\t${tick.askUnits}\t`
         + `${tick.sourceTimeMs}\t${tick.receiveTimeMs}\t${copyText(tick.sourceReference)}\t${decision}\n`;
     }
-    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+    chunks.push(chunk);
   }
-  stream.end();
-  await done;
+  await copyIn(sql, 'fx_raw_ticks', `copy fx_raw_ticks (${rawTickColumns}) from stdin`, chunks);
 }
 
 async function insertTicks(sql: Sql, batch: readonly RecordedTick[]): Promise<void> {
