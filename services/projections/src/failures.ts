@@ -4,8 +4,8 @@
 
 import { AssertionError } from '@parite/kernel';
 import postgres from 'postgres';
-import { CheckpointMovedError } from './storage/checkpoint.ts';
 import { CopyRefusedError } from '@parite/platform';
+import { CheckpointMovedError } from './storage/checkpoint.ts';
 
 export type FailureKind =
   /** Another writer (or a rebuild) moved the checkpoint: re-read it and go on from there. */

@@ -11,13 +11,13 @@
 import { performance } from 'node:perf_hooks';
 import { assert } from '@parite/kernel';
 import type { CommittedCommand, ExchangeEngineApi } from '@parite/exchange';
+import { CopyRefusedError } from '@parite/platform';
 import { classifyFailure, retryDelayMs, sourceBatches } from './failures.ts';
 import type { MarketCatalogue } from './mapping/market-catalogue.ts';
 import { CommittedQueue } from './projector-queue.ts';
 import { ensureCheckpoint, projectionNameOf, readCheckpoint, readMarketCatalogue } from './storage/checkpoint.ts';
 import { unshardedProjection, type ProjectionShard } from './mapping/rows.ts';
 import { buildChangesetInSlices, writeBatch } from './storage/project-commands.ts';
-import { CopyRefusedError } from '@parite/platform';
 import type { Sql } from './storage/sql.ts';
 import { Waiters } from './waiters.ts';
 
@@ -111,7 +111,7 @@ export class Projector {
   /** Commands taken from the queue whose write failed for a transient reason: written first. */
   private retry: CommittedCommand[] | undefined;
   private resyncNeeded = false;
-  /** The last COPY was refused: the next write uses insert statements, which report why (sql.ts). */
+  /** The last COPY was refused (CopyRefusedError): the next write uses insert statements, which report why. */
   private insertStatementsNext = false;
   private failure: unknown = undefined;
   private workPending = false;
