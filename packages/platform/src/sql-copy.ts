@@ -12,9 +12,6 @@ import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import type { TransactionSql } from './sql.ts';
 
-/** Event-loop turns a COPY's data may take to reach the socket (a bound, not a timing). */
-const copyEndTurnsMax = 100_000;
-
 export class CopyRefusedError extends Error {
   override readonly name = 'CopyRefusedError';
   constructor(readonly table: string, override readonly cause: unknown) {
@@ -38,18 +35,25 @@ export async function copyIn(sql: TransactionSql, table: string, statement: stri
   stream.on('error', (error: unknown) => {
     failure ??= error;
   });
-  for (const chunk of chunks) {
-    if (failure !== undefined) break;
-    if (!stream.write(chunk)) await drainedOrFailed(stream);
+  // Resolved once the last chunk is handed to the socket (write callbacks run in order), or the
+  // stream failed or closed, whichever comes first.
+  let lastHandedOver: () => void = () => {};
+  const handedOver = new Promise<void>((resolve) => {
+    lastHandedOver = resolve;
+    stream.once('error', () => resolve());
+    stream.once('close', () => resolve());
+  });
+  for (let index = 0; index < chunks.length && failure === undefined; index++) {
+    const chunk = chunks[index] as string;
+    const accepted = index === chunks.length - 1 ? stream.write(chunk, () => lastHandedOver()) : stream.write(chunk);
+    if (!accepted) await drainedOrFailed(stream);
   }
+  if (chunks.length === 0) lastHandedOver();
   if (failure === undefined) stream.end();
   // Inside a transaction postgres.js fails the whole transaction on any refused query, and it
-  // refuses every query (COPY_IN_PROGRESS) until the stream's end has reached it: that is once
-  // the stream has handed over all its data, then (at the latest) one turn later.
-  for (let turn = 0; failure === undefined && !finished && stream.writableLength > 0; turn++) {
-    assert(turn < copyEndTurnsMax, `COPY into ${table} did not take its data`);
-    await setImmediatePromise();
-  }
+  // refuses every query (COPY_IN_PROGRESS) until the stream's end has reached it: that is once the
+  // stream has handed over all its data, then (at the latest) one turn later.
+  await handedOver;
   await setImmediatePromise();
   if (failure === undefined && !finished) {
     try {
