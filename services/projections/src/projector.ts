@@ -298,11 +298,11 @@ export class Projector {
     // Accept live batches again before reading: what arrives from now on is in the read or queued.
     this.queue.resume(this.checkpointSequence);
     const startSequence = this.checkpointSequence;
-    const pending: CommittedCommand[] = [];
     if (this.queue.coversAfter(startSequence)) {
       this.catchUpNeeded = false;
       return;
     }
+    const pending: CommittedCommand[] = [];
     let queuedFromHere = false;
     for await (const batch of sourceBatches(readCommitted(this.checkpointSequence))) {
       for (const command of batch) {

@@ -44,19 +44,26 @@ function writeFields<Command>(command: Command, fields: FieldWriters<Command>): 
   return `${json}}`;
 }
 
+/**
+ * The hot commands' writers by kind: encodeCommand writes these kinds field by field, and
+ * decodeCommand reads them plainly, because every bigint of theirs is a top-level field.
+ */
+type FlatKind = 'order.place' | 'order.cancel' | 'order.amend';
+const flatWriters: { readonly [Kind in FlatKind]: FieldWriters<Extract<ExchangeCommand, { kind: Kind }>> } = {
+  'order.place': placeFields, 'order.cancel': cancelFields, 'order.amend': amendFields,
+};
+
+function flatWritersOf(kind: unknown): FieldWriters<ExchangeCommand> | undefined {
+  return typeof kind === 'string' && Object.hasOwn(flatWriters, kind)
+    ? flatWriters[kind as FlatKind] as unknown as FieldWriters<ExchangeCommand> : undefined;
+}
+
 // Buffer.from, not TextEncoder: the same UTF-8 bytes in about half the time for these short texts
 // (it fills a slice of a shared pool instead of allocating a buffer per call).
 export function encodeCommand(command: ExchangeCommand): Uint8Array {
-  switch (command.kind) {
-    case 'order.place': return Buffer.from(writeFields(command, placeFields), 'utf8');
-    case 'order.cancel': return Buffer.from(writeFields(command, cancelFields), 'utf8');
-    case 'order.amend': return Buffer.from(writeFields(command, amendFields), 'utf8');
-    default: return Buffer.from(jsonStringifyWithBigint(command), 'utf8');
-  }
+  const writers = flatWritersOf(command.kind);
+  return Buffer.from(writers === undefined ? jsonStringifyWithBigint(command) : writeFields(command, writers), 'utf8');
 }
-
-/** The commands written by field writers above: every bigint of theirs is a top-level field. */
-const flatKinds: ReadonlySet<string> = new Set(['order.place', 'order.cancel', 'order.amend']);
 
 export function decodeCommand(payload: Uint8Array): ExchangeCommand {
   const text = decoder.decode(payload);
@@ -64,7 +71,7 @@ export function decodeCommand(payload: Uint8Array): ExchangeCommand {
   // takes the slow path and visits every value, so the order commands (whose bigints are all
   // top-level fields) are parsed plainly and their `{"$bigint": …}` fields converted here.
   const parsed = JSON.parse(text) as Record<string, unknown>;
-  if (!flatKinds.has(parsed['kind'] as string)) return jsonParseWithBigint(text) as ExchangeCommand;
+  if (flatWritersOf(parsed['kind']) === undefined) return jsonParseWithBigint(text) as ExchangeCommand;
   for (const field in parsed) {
     const value = parsed[field];
     if (typeof value === 'object' && value !== null) parsed[field] = bigintOf(value, field);
