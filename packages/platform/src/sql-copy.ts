@@ -12,6 +12,13 @@ import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import type { TransactionSql } from './sql.ts';
 
+/** COPY text format: a text value with its backslashes, tabs, newlines and carriage returns escaped. */
+export function copyText(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
+    : value;
+}
+
 export class CopyRefusedError extends Error {
   override readonly name = 'CopyRefusedError';
   constructor(readonly table: string, override readonly cause: unknown) {

@@ -6,7 +6,7 @@
 
 import { assert } from '@parite/kernel';
 import type postgres from 'postgres';
-import { copyIn } from '@parite/platform';
+import { copyIn, copyText } from '@parite/platform';
 import { TimeSlice } from './time-slice.ts';
 
 /** int8 columns are parsed to bigint: open the pool with `types: { bigint: postgres.BigInt }`. */
@@ -59,15 +59,11 @@ function element(value: ColumnValue, column: { name: string; type: ColumnType })
   return '"' + text.replaceAll('\\', '\\\\').replaceAll('"', '\\"') + '"';
 }
 
-/** Characters the COPY text format escapes (a backslash, and the row and column delimiters). */
-const copyEscaped = /[\\\n\r\t]/;
-const copyEscapes: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
 /** One field of a COPY text-format row: \N for null, the four special characters escaped. */
 export function copyField(value: ColumnValue, column: { name: string; type: ColumnType }): string {
   const text = scalarText(value, column);
   if (text === null) return '\\N';
-  return copyEscaped.test(text) ? text.replace(/[\\\n\r\t]/g, (character) => copyEscapes[character] as string) : text;
+  return copyText(text);
 }
 
 /** A PostgreSQL array literal: '{1,2,NULL}' or '{"a","b\"c"}'. */

@@ -5,7 +5,7 @@
 // "Storage decisions"), but that was before the platform's connections set TCP_NODELAY, which
 // removed a 40 ms wait from every COPY: to be measured again.
 
-import { copyIn, type Sql, type TransactionSql } from '@parite/platform';
+import { copyIn, copyText, type Sql, type TransactionSql } from '@parite/platform';
 import type { LatestQuoteRow, RawTickStore, RecordedTick } from '../../app/tick-store-port.ts';
 
 export type RawTickInsertMethod = 'copy' | 'unnest';
@@ -26,13 +26,6 @@ export class PostgresRawTickStore implements RawTickStore {
 }
 
 const rawTickColumns = 'source_id, pair, bid_units, ask_units, source_time_ms, receive_time_ms, source_reference, decision';
-
-/** COPY text format: backslash, tab, newline and carriage return escaped. */
-function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value)
-    ? value.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
-    : value;
-}
 
 /** Rows per write to the COPY stream: bounds one string while keeping the number of writes low. */
 const copyRowsPerChunk = 2_000;
