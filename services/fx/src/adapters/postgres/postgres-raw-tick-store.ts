@@ -1,23 +1,38 @@
-// PostgreSQL raw tick store. A batch goes in with one INSERT ... SELECT FROM unnest(arrays) (one
-// parameter per column, whatever the batch size) and the touched latest-quote windows with one unnest
-// upsert, in one transaction: a batch is stored whole or not at all. COPY FROM STDIN is kept as an
-// option: measured, it only won above ~10,000 rows per batch and was 4x slower at 1,000 (README,
-// "Storage decisions"), but that was before the platform's connections set TCP_NODELAY, which
-// removed a 40 ms wait from every COPY: to be measured again.
+// PostgreSQL raw tick store. A batch goes in with COPY FROM STDIN and the touched latest-quote
+// windows with one unnest upsert, in one transaction: a batch is stored whole or not at all. COPY
+// since session 12: with TCP_NODELAY on the platform's connections it is ahead of the insert from
+// unnest() at every batch size measured (`npm run bench fx-storage`, README "Storage decisions").
+// A COPY that PostgreSQL refuses gives no reason (CopyRefusedError, packages/platform/src/sql-copy.ts),
+// so the same batch is written once more with the insert, which stores it (the refusal was
+// transient) or fails with PostgreSQL's reason. The insert stays selectable for comparison.
 
-import { copyIn, copyText, type Sql, type TransactionSql } from '@parite/platform';
+import { copyIn, CopyRefusedError, copyText, type Sql, type TransactionSql } from '@parite/platform';
 import type { LatestQuoteRow, RawTickStore, RecordedTick } from '../../app/tick-store-port.ts';
 
 export type RawTickInsertMethod = 'copy' | 'unnest';
 
 export class PostgresRawTickStore implements RawTickStore {
-  constructor(private readonly sql: Sql, private readonly method: RawTickInsertMethod = 'unnest') {}
+  constructor(private readonly sql: Sql, private readonly method: RawTickInsertMethod = 'copy') {}
 
   async append(batch: readonly RecordedTick[], latest: readonly LatestQuoteRow[]): Promise<void> {
     if (batch.length === 0 && latest.length === 0) return;
+    if (this.method === 'copy') {
+      try {
+        await this.write(batch, latest, 'copy');
+        return;
+      } catch (error) {
+        // Rolled back whole: writing the batch again cannot store a row twice.
+        if (!(error instanceof CopyRefusedError)) throw error;
+      }
+    }
+    await this.write(batch, latest, 'unnest');
+  }
+
+  private async write(batch: readonly RecordedTick[], latest: readonly LatestQuoteRow[],
+    method: RawTickInsertMethod): Promise<void> {
     await this.sql.begin(async (transaction) => {
       if (batch.length > 0) {
-        if (this.method === 'copy') await copyTicks(transaction, batch);
+        if (method === 'copy') await copyTicks(transaction, batch);
         else await insertTicks(transaction as unknown as Sql, batch);
       }
       if (latest.length > 0) await upsertLatest(transaction as unknown as Sql, latest);
