@@ -102,6 +102,27 @@ describe('connectSql', () => {
     for (const socket of opened) socket.destroy();
     await new Promise<void>((resolve) => listener.close(() => resolve()));
   });
+
+  test('opens a Unix socket when postgres.js names one (a socket directory as host), whatever the host list', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'parite-unix-socket-'));
+    const path = join(directory, '.s.PGSQL.5432');
+    const listener = createServer((socket) => socket.end('unix'));
+    try {
+      await new Promise<void>((resolve) => listener.listen(path, resolve));
+      const socket = noDelaySockets()({ host: ['127.0.0.1'], port: [await freePort()], path });
+      const received = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.once('end', () => resolve(text));
+        socket.once('error', reject);
+      });
+      assert.equal(received, 'unix', 'connected to the socket file, not to the (closed) TCP port');
+      socket.destroy();
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('openDatabase (embedded restart)', () => {
