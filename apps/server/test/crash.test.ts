@@ -9,7 +9,8 @@
 //   3. the ledger invariant holds: every asset sums to zero, system owners included.
 // At the end the server stops gracefully and its final snapshot must hash like the full replay.
 //
-// The same scenario runs again with the projector in its own thread (PARITE_PROJECTOR_THREAD).
+// The same scenario runs again with the projector on the engine's thread (PARITE_PROJECTOR_THREAD=false;
+// the default runs it in its own thread).
 // The seed fixes the kill delays and the orders; timing still varies. Re-run a seed with
 // PARITE_CRASH_SEED=<seed> npm run test:unit -- apps/server/test/crash.test.ts
 
@@ -33,8 +34,8 @@ import {
 
 const seed = Number(process.env['PARITE_CRASH_SEED'] ?? 0x5eed_c4a5);
 const killCount = 4;
-/** Fewer kills for the projector-thread variant: it repeats the same checks on a second code path. */
-const projectorThreadKillCount = 2;
+/** Fewer kills for the in-process projector variant: it repeats the same checks on a second code path. */
+const inProcessProjectorKillCount = 2;
 const loadUsers = ['alice', 'bob', 'taker'];
 const loopsPerUser = 2;
 const markets = loadMarkets(['BTC-TRY', 'ETH-TRY']);
@@ -176,9 +177,9 @@ async function crashUnderLoad(t: TestContext, { seed, killCount, serverEnvironme
 test('SIGKILL under load: acknowledged orders survive, state equals a journal replay, money is conserved',
   { timeout: 180_000 }, (t) => crashUnderLoad(t, { seed, killCount, serverEnvironment: {} }));
 
-// The projector in its own thread (PARITE_PROJECTOR_THREAD): every durable flush is handed to the
-// thread as journal payloads; a kill cuts both threads at any point, and after a restart the thread
-// must have written exactly what the journal holds (the same checks as above).
-test('SIGKILL under load with the projector in its own thread: the same guarantees',
-  { timeout: 180_000 }, (t) => crashUnderLoad(t, { seed: seed + 1, killCount: projectorThreadKillCount,
-    serverEnvironment: { PARITE_PROJECTOR_THREAD: 'true' } }));
+// The default above runs the projector in its own thread (every durable flush is handed to it as
+// journal payloads; a kill cuts both threads at any point). Here it runs on the engine's thread, fed
+// by the engine's listener: after a restart it too must have written exactly what the journal holds.
+test('SIGKILL under load with the projector on the engine\'s thread: the same guarantees',
+  { timeout: 180_000 }, (t) => crashUnderLoad(t, { seed: seed + 1, killCount: inProcessProjectorKillCount,
+    serverEnvironment: { PARITE_PROJECTOR_THREAD: 'false' } }));

@@ -65,10 +65,11 @@ export interface PlatformConfig {
    */
   readonly projectionCoalesceMs: number;
   /**
-   * PARITE_PROJECTOR_THREAD, default false: true runs each local shard's projector in its own thread
-   * that follows the file journal (apps/server/src/projector-thread), off the engine's thread, at the
-   * cost of replaying every command there: for machines with cores to spare (docs/benchmarks.md §2).
-   * Replicated journals keep the projector on the engine's thread either way.
+   * PARITE_PROJECTOR_THREAD, default true: each local shard's projector runs in its own thread that
+   * follows the file journal (apps/server/src/projector-thread), off the engine's thread, at the cost
+   * of replaying every command there (CPU and a second copy of the core's state); false keeps it on
+   * the engine's thread (docs/benchmarks.md §2, session 12). Replicated journals keep the projector
+   * on the engine's thread either way.
    */
   readonly projectorThread: boolean;
   /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
@@ -136,7 +137,7 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
       minimum: 0,
       maximum: projectionCoalesceMsMax,
     }),
-    projectorThread: parseBoolean(problems, environment, 'PARITE_PROJECTOR_THREAD', false),
+    projectorThread: parseBoolean(problems, environment, 'PARITE_PROJECTOR_THREAD', true),
     redisUrl: parseUrl(problems, environment, 'REDIS_URL', ['redis:', 'rediss:']),
     natsUrl: parseUrl(problems, environment, 'NATS_URL', ['nats:', 'tls:']),
     journalKind: parseChoice(problems, environment, 'PARITE_JOURNAL', journalKinds, 'file'),
