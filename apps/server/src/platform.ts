@@ -270,8 +270,9 @@ async function registerApi(app: HttpApp, dependencies: ApiDependencies):
 const projectorThreadPoolSize = 2;
 
 /**
- * The shard's projector: on this thread, fed by the engine's listener (the default); in its own
- * thread with PARITE_PROJECTOR_THREAD=true when it can follow a local file journal.
+ * The shard's projector: in its own thread when it can follow a local file journal (the default,
+ * PARITE_PROJECTOR_THREAD); else, or with PARITE_PROJECTOR_THREAD=false, on this thread, fed by the
+ * engine's listener.
  */
 function openProjector(config: PlatformConfig, database: Database, role: EngineRole, shard: EngineShard,
   logger: Logger): ProjectorHandle {
