@@ -10,6 +10,15 @@ import { packCommitted, type FromWorker, type ProjectorWorkerData, type ToWorker
 
 /** Bound on a stop: the thread writes what is queued first (drain), which is at most one batch. */
 const stopWaitMsMax = 60_000;
+/**
+ * How long durable flushes gather before one hand-over to the thread. A message costs this (the
+ * engine's) thread tens of microseconds whatever its size: one per event-loop turn took ~7 µs per
+ * order at 8,000 orders/s (docs/benchmarks.md §2, session 12). The projector batches for far longer
+ * (50 ms to 1 s), and a caller waiting for its writes (whenCaughtUp) hands over at once.
+ */
+export const handoffIntervalMs = 5;
+/** Commands that hand over at once, without waiting for the interval: bounds one message. */
+export const handoffCommandsMax = 8_192;
 
 export type ProjectorThreadOptions = Omit<ProjectorWorkerData, 'durableSequence'> & { readonly logger: Logger };
 
@@ -21,7 +30,7 @@ export class ProjectorThread implements ProjectorHandle {
   private readonly waiters = new Waiters();
   private durable = 0n;
   private pending: CommittedCommand[] = [];
-  private postScheduled = false;
+  private handoffTimer: NodeJS.Timeout | undefined;
   private waitPosted = 0n;
   private failure: unknown = undefined;
   private stopping = false;
@@ -88,19 +97,19 @@ export class ProjectorThread implements ProjectorHandle {
     return this.failure === undefined ? this.current : { ...this.current, failed: true };
   }
 
-  /** The engine's listener: keeps the batch for one post per event-loop turn. */
+  /** The engine's listener: gathers batches for handoffIntervalMs (or handoffCommandsMax) per post. */
   private receive(batch: readonly CommittedCommand[]): void {
     const last = batch[batch.length - 1];
     if (last !== undefined && last.sequence > this.durable) this.durable = last.sequence;
     if (this.worker === undefined || this.stopping || this.failure !== undefined) return;
     for (const committed of batch) this.pending.push(committed);
-    if (this.postScheduled) return;
-    this.postScheduled = true;
-    setImmediate(() => this.flush());
+    if (this.pending.length >= handoffCommandsMax) this.flush();
+    else this.handoffTimer ??= setTimeout(() => this.flush(), handoffIntervalMs);
   }
 
   private flush(): void {
-    this.postScheduled = false;
+    clearTimeout(this.handoffTimer);
+    this.handoffTimer = undefined;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
