@@ -1,9 +1,9 @@
 // FX raw-tick storage (`npm run bench fx-storage`): rows per second of PostgresRawTickStore.append,
 // its insert option (one INSERT ... SELECT FROM unnest of array parameters per batch) against its
-// COPY (the default since session 12), at several batch sizes, on embedded PostgreSQL (or DATABASE_URL). Ticks of ~130-byte
-// FIX-style references, no latest-quote rows (the raw insert alone); the two methods alternate,
-// three rounds each, the median kept. Re-measures services/fx/README.md "Storage decisions", which
-// predates TCP_NODELAY on the platform's connections.
+// COPY (the default since session 12), at several batch sizes, on embedded PostgreSQL (or
+// DATABASE_URL). Ticks of ~130-byte FIX-style references, no latest-quote rows (the raw insert
+// alone); the two methods alternate, three rounds each, the median kept. Re-measured
+// services/fx/README.md "Storage decisions", which predated TCP_NODELAY on the platform's connections.
 // Prints one JSON line: {"bench":"fx-storage","results":[{"batch":…,"unnestRowsPerSec":…,"copyRowsPerSec":…},…]}
 
 import { performance } from 'node:perf_hooks';
