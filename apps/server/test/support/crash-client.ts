@@ -3,10 +3,19 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { signRequest } from '@parite/identity';
 
 /** Every request is bounded: a hung server fails the test instead of hanging it. */
 export const requestTimeoutMs = 10_000;
+/**
+ * A read refused by the server's rate limit (429, REQUEST_RATE_LIMITED) is retried after the
+ * server's retryAfterSeconds, as a well-behaved client does, at most this many times: the checks
+ * re-read balances and depth until the engine stands still, which can exceed a user's rate.
+ */
+export const rateLimitedRetriesMax = 5;
+/** Bound on one wait before such a retry, whatever the server asks. */
+const rateLimitedWaitMsMax = 5_000;
 
 export interface DemoUser {
   /** Short name: operator, alice, bob, market-maker, taker. */
@@ -54,10 +63,21 @@ export class SignedClient {
     return { status: response.status, body: text.length > 0 ? JSON.parse(text) as unknown : undefined };
   }
 
-  /** Like request(), but anything other than 200 is an error. */
+  /** Like request(), but anything other than 200 is an error (after rateLimitedRetriesMax retries of a 429). */
   async get<Body>(userName: string | undefined, path: string): Promise<Body> {
-    const result = await this.request(userName, 'GET', path);
-    if (result.status !== 200) throw new Error(`GET ${path} as ${userName ?? 'anonymous'}: ${result.status} ${JSON.stringify(result.body)}`);
-    return result.body as Body;
+    for (let retries = 0; ; retries++) {
+      const result = await this.request(userName, 'GET', path);
+      if (result.status === 429 && retries < rateLimitedRetriesMax) {
+        await delay(retryAfterMs(result.body));
+        continue;
+      }
+      if (result.status !== 200) throw new Error(`GET ${path} as ${userName ?? 'anonymous'}: ${result.status} ${JSON.stringify(result.body)}`);
+      return result.body as Body;
+    }
   }
+}
+
+function retryAfterMs(body: unknown): number {
+  const seconds = (body as { error?: { details?: { retryAfterSeconds?: unknown } } } | undefined)?.error?.details?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.min(seconds * 1000, rateLimitedWaitMsMax) : 1000;
 }
