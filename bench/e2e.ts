@@ -152,7 +152,7 @@ async function wsOpenLoop(sockets: BenchSocket[], ratePerSec: number, durationMs
   latencies.sort((left, right) => left - right);
   sendLags.sort((left, right) => left - right);
   fromSend.sort((left, right) => left - right);
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99),
+  return { orders: total, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99),
     p999Ms: percentile(latencies, 0.999), achievedPerSec: achieved,
     sendLagP50Ms: percentile(sendLags, 0.5), sendLagP99Ms: percentile(sendLags, 0.99),
     fromSendP50Ms: percentile(fromSend, 0.5), fromSendP99Ms: percentile(fromSend, 0.99) };
@@ -166,6 +166,43 @@ function machineCpuMs(): { busyMs: number } | undefined {
     return { busyMs: ((user + nice + system + irq + softirq + steal) * 1000) / 100 };
   } catch {
     return undefined;
+  }
+}
+
+type ServerProcess = Awaited<ReturnType<typeof startServerProcess>>;
+
+/**
+ * CPU time each party spends over a phase, per acknowledged order: the server (all threads, and its
+ * main thread alone), its child processes (the embedded PostgreSQL), this load generator and the
+ * whole machine. Steadier than orders/s or p99 on a VM whose speed swings, for comparing changes.
+ */
+class CpuShares {
+  private constructor(
+    private readonly server: ServerProcess,
+    private readonly serverMs: number | undefined,
+    private readonly mainThreadMs: number | undefined,
+    private readonly childrenMs: number | undefined,
+    private readonly machine: { busyMs: number } | undefined,
+    private readonly client: NodeJS.CpuUsage,
+  ) {}
+
+  static start(server: ServerProcess): CpuShares {
+    return new CpuShares(server, server.cpuMs(), server.mainThreadCpuMs(), server.childProcessesCpuMs(),
+      machineCpuMs(), process.cpuUsage());
+  }
+
+  perOrder(orders: number) {
+    const perOrderUs = (ms: number) => Math.round((ms * 1000) / orders);
+    const since = (before: number | undefined, after: number | undefined) =>
+      before === undefined || after === undefined ? undefined : perOrderUs(after - before);
+    const client = process.cpuUsage(this.client);
+    return {
+      serverCpuUsPerOrder: since(this.serverMs, this.server.cpuMs()),
+      serverMainThreadCpuUsPerOrder: since(this.mainThreadMs, this.server.mainThreadCpuMs()),
+      databaseCpuUsPerOrder: since(this.childrenMs, this.server.childProcessesCpuMs()),
+      clientCpuUsPerOrder: perOrderUs((client.user + client.system) / 1000),
+      machineBusyCpuUsPerOrder: since(this.machine?.busyMs, machineCpuMs()?.busyMs),
+    };
   }
 }
 
@@ -189,43 +226,29 @@ async function main(): Promise<void> {
     if (values['open-only'] === true) {
       await wsOpenLoop(sockets, rate, Number(values['warmup-seconds']) * 1000);
       await settle();
+      const openCpu = CpuShares.start(server);
       const open = await wsOpenLoop(sockets, rate, phaseMs, timeline);
+      const cpu = openCpu.perOrder(open.orders);
       writeTimeline();
-      console.log(JSON.stringify({ bench: 'e2e-open', responseType, wsOpenLoopRatePerSec: rate, ...open }));
+      console.log(JSON.stringify({ bench: 'e2e-open', responseType, wsOpenLoopRatePerSec: rate, ...open,
+        serverCpuUsPerOrder: cpu.serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder: cpu.serverMainThreadCpuUsPerOrder,
+        machineBusyCpuUsPerOrder: cpu.machineBusyCpuUsPerOrder }));
       for (const socket of sockets) socket.close();
       return;
     }
-    const cpuBeforeMs = server.cpuMs();
-    const mainThreadBeforeMs = server.mainThreadCpuMs();
-    const childrenBeforeMs = server.childProcessesCpuMs();
-    const machineBefore = machineCpuMs();
-    const clientBefore = process.cpuUsage();
+    const closedCpu = CpuShares.start(server);
     const closed = await wsClosedLoop(sockets, Number(values.window));
-    const cpuAfterMs = server.cpuMs();
-    const mainThreadAfterMs = server.mainThreadCpuMs();
-    const childrenAfterMs = server.childProcessesCpuMs();
-    const machineAfter = machineCpuMs();
-    const client = process.cpuUsage(clientBefore);
-    const perOrderUs = (ms: number) => Math.round((ms * 1000) / closed.acknowledged);
-    const machineBusyCpuUsPerOrder = machineBefore === undefined || machineAfter === undefined ? undefined
-      : perOrderUs(machineAfter.busyMs - machineBefore.busyMs);
-    const clientCpuUsPerOrder = perOrderUs((client.user + client.system) / 1000);
-    // The server's child processes: the embedded PostgreSQL behind the projections.
-    const databaseCpuUsPerOrder = childrenBeforeMs === undefined || childrenAfterMs === undefined ? undefined
-      : perOrderUs(childrenAfterMs - childrenBeforeMs);
-    // Server CPU (all its threads) per acknowledged order in the closed loop, cancels included: a
-    // steadier figure than orders/s on a noisy machine, for comparing changes.
-    const serverCpuUsPerOrder = cpuBeforeMs === undefined || cpuAfterMs === undefined ? undefined
-      : perOrderUs(cpuAfterMs - cpuBeforeMs);
-    const serverMainThreadCpuUsPerOrder = mainThreadBeforeMs === undefined || mainThreadAfterMs === undefined ? undefined
-      : perOrderUs(mainThreadAfterMs - mainThreadBeforeMs);
+    const { serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder, databaseCpuUsPerOrder, clientCpuUsPerOrder,
+      machineBusyCpuUsPerOrder } = closedCpu.perOrder(closed.acknowledged);
     if (values['closed-only'] === true) {
       console.log(JSON.stringify({ bench: 'e2e-closed', responseType, wsOrdersPerSec: closed.ordersPerSec, serverCpuUsPerOrder,
         serverMainThreadCpuUsPerOrder, databaseCpuUsPerOrder, clientCpuUsPerOrder, machineBusyCpuUsPerOrder }));
       return;
     }
     await settle();
+    const openCpu = CpuShares.start(server);
     const open = await wsOpenLoop(sockets, rate, phaseMs, timeline);
+    const openCpuPerOrder = openCpu.perOrder(open.orders);
     writeTimeline();
     for (const socket of sockets) socket.close();
     await settle();
@@ -237,7 +260,10 @@ async function main(): Promise<void> {
       wsSendLagP50Ms: open.sendLagP50Ms, wsSendLagP99Ms: open.sendLagP99Ms,
       wsFromSendP50Ms: open.fromSendP50Ms, wsFromSendP99Ms: open.fromSendP99Ms,
       wsRefused: closed.refused, serverCpuUsPerOrder, serverMainThreadCpuUsPerOrder, databaseCpuUsPerOrder,
-      clientCpuUsPerOrder, machineBusyCpuUsPerOrder, restP50Ms: rest.p50Ms, restRefused: rest.refused,
+      clientCpuUsPerOrder, machineBusyCpuUsPerOrder,
+      wsOpenServerMainThreadCpuUsPerOrder: openCpuPerOrder.serverMainThreadCpuUsPerOrder,
+      wsOpenMachineBusyCpuUsPerOrder: openCpuPerOrder.machineBusyCpuUsPerOrder,
+      restP50Ms: rest.p50Ms, restRefused: rest.refused,
       connections: count, window: Number(values.window), restConnections: Number(values['rest-connections']),
       wsResponseType: responseType,
     }));
