@@ -281,7 +281,7 @@ function openProjector(config: PlatformConfig, database: Database, role: EngineR
   if (directories !== undefined && shard.local !== undefined) {
     const thread = new ProjectorThread({ databaseUrl: database.url, poolSize: projectorThreadPoolSize,
       journalDirectory: directories.journal, snapshotDirectory: directories.snapshots,
-      ...shardOf, coalesceMs: config.projectionCoalesceMs, logger });
+      ...shardOf, coalesceMs: config.projectionCoalesceMs, backgroundNice: config.backgroundNice, logger });
     thread.attach(shard.engine);
     return thread;
   }

@@ -17,6 +17,7 @@ import {
   parseUrl,
   readVariable,
 } from './config-parse.ts';
+import { backgroundNiceMax, defaultBackgroundNice } from './process-priority.ts';
 import { readOrCreateSecretFile } from './secret-file.ts';
 
 export type JournalKind = 'file' | 'postgres' | 'nats';
@@ -72,6 +73,12 @@ export interface PlatformConfig {
    * on the engine's thread either way.
    */
   readonly projectorThread: boolean;
+  /**
+   * PARITE_BACKGROUND_NICE, default 19 (0..19): the nice value of the work that shares the engine's
+   * machine but is never on an order's path: the projector's thread and the embedded PostgreSQL
+   * (process-priority.ts). 0 leaves them at the engine's priority.
+   */
+  readonly backgroundNice: number;
   /** PARITE_DEMO, default true in embedded mode and false in production: seed demo markets and users. */
   readonly demo: boolean;
   /** LOG_LEVEL, default info. */
@@ -138,6 +145,11 @@ export function loadConfig(environment: Environment = process.env): PlatformConf
       maximum: projectionCoalesceMsMax,
     }),
     projectorThread: parseBoolean(problems, environment, 'PARITE_PROJECTOR_THREAD', true),
+    backgroundNice: parseInteger(problems, environment, 'PARITE_BACKGROUND_NICE', {
+      defaultValue: defaultBackgroundNice,
+      minimum: 0,
+      maximum: backgroundNiceMax,
+    }),
     redisUrl: parseUrl(problems, environment, 'REDIS_URL', ['redis:', 'rediss:']),
     natsUrl: parseUrl(problems, environment, 'NATS_URL', ['nats:', 'tls:']),
     journalKind: parseChoice(problems, environment, 'PARITE_JOURNAL', journalKinds, 'file'),

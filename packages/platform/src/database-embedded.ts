@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { assert } from '@parite/kernel';
 import type { Logger } from './logger.ts';
+import { lowerProcessTreePriority } from './process-priority.ts';
 import { readOrCreateSecretFile, readSecretFile } from './secret-file.ts';
 
 export const embeddedPortAttemptsMax = 5;
@@ -30,6 +31,8 @@ export interface EmbeddedServerOptions {
   readonly dataDirectory: string;
   readonly firstPort: number;
   readonly logger: Logger;
+  /** The nice value PostgreSQL's processes run at (process-priority.ts); 0 or absent: unchanged. */
+  readonly backgroundNice?: number;
 }
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
@@ -164,8 +167,24 @@ async function startOnPort(options: StartOptions): Promise<StartResult> {
     const reason = error instanceof Error ? error.message : 'the server exited during start';
     return { ok: false, reason: `${reason}\n${recentLines.join('\n')}` };
   }
+  lowerServerPriority(server, options);
   let stopped: Promise<void> | undefined;
   return { ok: true, stop: () => (stopped ??= server.stop()) };
+}
+
+/**
+ * PostgreSQL shares the engine's machine and is never on an order's path: its processes (and every
+ * backend forked later, which inherits the value) yield the CPU to the engine's thread.
+ */
+function lowerServerPriority(server: object, options: StartOptions): void {
+  const nice = options.backgroundNice ?? 0;
+  const postmaster = (Reflect.get(server, 'process') as { pid?: number } | undefined)?.pid;
+  if (nice === 0 || postmaster === undefined) return;
+  const result = lowerProcessTreePriority(postmaster, nice);
+  if (result.refusals.length > 0) {
+    options.logger.warn({ component: 'embedded-postgres', nice, refusals: result.refusals },
+      'could not lower the embedded PostgreSQL\'s CPU priority; it competes with the engine at the same priority');
+  }
 }
 
 /**

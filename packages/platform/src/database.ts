@@ -20,7 +20,7 @@ export interface Database {
 export type DatabaseConfig = Pick<
   PlatformConfig,
   'dataDirectory' | 'databaseUrl' | 'databasePoolSize' | 'embeddedPostgresPort'
->;
+> & Partial<Pick<PlatformConfig, 'backgroundNice'>>;
 
 export interface OpenDatabaseOptions {
   readonly logger?: Logger;
@@ -55,6 +55,7 @@ async function openEmbedded(config: DatabaseConfig, logger: Logger): Promise<Dat
     dataDirectory: config.dataDirectory,
     firstPort: config.embeddedPostgresPort,
     logger,
+    backgroundNice: config.backgroundNice ?? 0,
   });
   const credentials = `${embeddedUser}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}`;
   const url = `postgres://${credentials}/${embeddedDatabaseName}`;

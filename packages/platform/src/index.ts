@@ -5,6 +5,7 @@ export * from './logger.ts';
 export * from './sql.ts';
 export * from './sql-copy.ts';
 export * from './database.ts';
+export * from './process-priority.ts';
 export { embeddedPortAttemptsMax, embeddedPasswordFileName, isPortFree } from './database-embedded.ts';
 export * from './migrations.ts';
 export * from './platform-migrations.ts';

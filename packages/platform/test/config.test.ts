@@ -117,6 +117,13 @@ describe('loadConfig', () => {
       ['PARITE_PROJECTION_COALESCE_MS must be an integer, got "-1"']);
   });
 
+  test('the background nice value: 19 by default, 0 to 19, anything else refused', () => {
+    assert.equal(loadConfig({ PARITE_DATA_DIR: dataDirectory() }).backgroundNice, 19);
+    assert.equal(loadConfig({ PARITE_DATA_DIR: dataDirectory(), PARITE_BACKGROUND_NICE: '0' }).backgroundNice, 0);
+    assert.deepEqual(configError({ PARITE_DATA_DIR: dataDirectory(), PARITE_BACKGROUND_NICE: '20' }).problems,
+      ['PARITE_BACKGROUND_NICE must be between 0 and 19, got 20']);
+  });
+
   test('services split over processes need a shared journal and NATS', () => {
     assert.deepEqual(configError({ PARITE_SERVICES: 'api', PARITE_MASTER_KEY: productionKey }).problems, [
       'PARITE_SERVICES split over processes needs PARITE_JOURNAL=postgres or nats (a shared journal)',

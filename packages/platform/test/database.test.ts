@@ -3,7 +3,7 @@
 // suites then run against the real server when PARITE_TEST_REAL_SERVICES=1, otherwise against
 // this embedded server, so they always run. Test order matters: the restart test runs last.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { registerAuditSuite } from './support/audit-suite.ts';
 import { registerMigrationSuite } from './support/migrations-suite.ts';
 import { freePort, realServices, type ServerHandle } from './support/postgres-server.ts';
 
+/** Not the default (19), so the test sees the configured value reach PostgreSQL's processes. */
+const testBackgroundNice = 7;
 let dataDirectory = '';
 let config: DatabaseConfig;
 let database: Database | undefined;
@@ -27,7 +29,8 @@ before(async () => {
   dataDirectory = mkdtempSync(join(tmpdir(), 'parite-platform-db-'));
   // As root, PostgreSQL runs as the `postgres` system user, which must be able to enter the directory.
   chmodSync(dataDirectory, 0o755);
-  config = { dataDirectory, databaseUrl: undefined, databasePoolSize: 4, embeddedPostgresPort: await freePort() };
+  config = { dataDirectory, databaseUrl: undefined, databasePoolSize: 4, embeddedPostgresPort: await freePort(),
+    backgroundNice: testBackgroundNice };
   const blocker = createServer();
   portBlocker = blocker;
   await new Promise<void>((resolve) => blocker.listen({ port: config.embeddedPostgresPort, host: '127.0.0.1' }, resolve));
@@ -61,6 +64,15 @@ describe('openDatabase (embedded)', () => {
     assert.equal(mode, 0o600);
     assert.ok(database);
     assert.match(database.url, /^postgres:\/\/postgres:[0-9a-f]{48}@127\.0\.0\.1:[0-9]+\/parite$/);
+  });
+
+  test('runs PostgreSQL at the background nice value: its backends inherit it', async () => {
+    assert.ok(database);
+    const rows = await database.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
+    // Field 19 of /proc/<pid>/stat is the nice value; fields are counted after the command name.
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    assert.equal(nice, testBackgroundNice);
   });
 
   test('moves to a later port when the configured one is busy', () => {

@@ -15,6 +15,8 @@ export interface ProjectorWorkerData {
   readonly shardIndex: number;
   readonly sharded: boolean;
   readonly coalesceMs: number;
+  /** The thread's nice value (PARITE_BACKGROUND_NICE): it yields the CPU to the engine's thread. */
+  readonly backgroundNice: number;
   /** What the engine had made durable when the thread was started. */
   readonly durableSequence: bigint;
 }

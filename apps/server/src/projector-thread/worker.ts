@@ -7,7 +7,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileJournalReader, FileSnapshotStore } from '@parite/journal';
-import { connectSql } from '@parite/platform';
+import { connectSql, lowerCurrentThreadPriority } from '@parite/platform';
 import {
   boundedJournal, committedFromJournal, JournalFollower, Projector, type ProjectorStatus,
 } from '@parite/projections';
@@ -85,6 +85,11 @@ async function start(): Promise<void> {
   await projector.start();
 }
 
+// Before any work: the projector's batch must not take a core from the engine's thread.
+const priority = data.backgroundNice > 0 ? lowerCurrentThreadPriority(data.backgroundNice) : undefined;
+if (priority !== undefined && priority.refusals.length > 0) {
+  post({ kind: 'error', message: `could not lower the projector thread's priority: ${priority.refusals.join(', ')}`, fatal: false });
+}
 const starting = start();
 starting.catch((error: unknown) => {
   post({ kind: 'error', message: String(error), fatal: true });
