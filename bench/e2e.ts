@@ -8,10 +8,11 @@
 // (no coordinated omission). REST: closed loop with concurrent keep-alive connections, each request
 // signed (HMAC over method, path, body hash, timestamp, nonce).
 // Acknowledgement = the server's reply, sent only after the order is durable in the journal.
-// CPU: for the closed loop, the CPU time per acknowledged order of the server (all threads, and its
-// main thread alone) from /proc/<pid>/stat, of the embedded PostgreSQL, of the load generator and
-// of the whole machine (/proc/stat: both cores, every process and the kernel); --closed-only runs
-// only that phase, for A/B runs. --response-type ack places WebSocket orders with the ids-only
+// CPU: for the closed loop, the CPU time per acknowledged order (its cancel included) of the server
+// (all threads, and its main thread alone) from /proc/<pid>/stat, of the embedded PostgreSQL, of the
+// load generator and of the whole machine (/proc/stat: both cores, every process and the kernel);
+// for the open loop the server's, its main thread's and the machine's (CpuShares); --closed-only
+// runs only the closed loop, for A/B runs. --response-type ack places WebSocket orders with the ids-only
 // acknowledgement (default full: the order as REST answers it); the client then cannot tell a
 // filled order from a resting one and cancels every 201st order back, filled or not.
 // --open-only runs only the open loop, after a warm-up at the same rate (--warmup-seconds, default 3;
