@@ -55,8 +55,19 @@ function lower(pids: readonly number[], nice: number): PriorityResult {
   return { lowered, refusals };
 }
 
-/** `rootPid` and its descendants, parents first. */
-function processTree(rootPid: number): number[] {
+/**
+ * The fields of a /proc/<pid>/stat text after the command name (which is in parentheses and may hold
+ * spaces and ')'): index 0 is the state (field 3 in proc(5)), so field N of proc(5) is index N - 3.
+ */
+export function procStatFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** proc(5) fields 4 (parent pid) and 19 (nice) as indexes into procStatFields. */
+export const ProcStatIndex = { ParentPid: 1, Nice: 16 } as const;
+
+/** `rootPid` and its descendants, parents first (Linux; elsewhere `rootPid` alone). */
+export function processTree(rootPid: number): number[] {
   const childrenByParent = new Map<number, number[]>();
   let names: string[];
   try {
@@ -79,12 +90,10 @@ function processTree(rootPid: number): number[] {
   return tree.slice(0, processTreeMax);
 }
 
-/** The parent pid from /proc/<pid>/stat (after the command name, which may hold spaces and ')'). */
+/** The parent pid from /proc/<pid>/stat. */
 function parentOf(pid: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const parent = Number(fields[1]);
+    const parent = Number(procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[ProcStatIndex.ParentPid]);
     return Number.isSafeInteger(parent) ? parent : undefined;
   } catch {
     return undefined; // ended meanwhile

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { embeddedPasswordFileName, embeddedPortAttemptsMax } from '../src/database-embedded.ts';
 import { openDatabase, type Database, type DatabaseConfig } from '../src/database.ts';
+import { ProcStatIndex, procStatFields } from '../src/process-priority.ts';
 import { connectSql, noDelaySockets } from '../src/sql.ts';
 import { defaultTestAdminUrl } from '../src/testing.ts';
 import { registerAuditSuite } from './support/audit-suite.ts';
@@ -69,9 +70,7 @@ describe('openDatabase (embedded)', () => {
   test('runs PostgreSQL at the background nice value: its backends inherit it', async () => {
     assert.ok(database);
     const rows = await database.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
-    // Field 19 of /proc/<pid>/stat is the nice value; fields are counted after the command name.
-    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const nice = Number(procStatFields(readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8'))[ProcStatIndex.Nice]);
     assert.equal(nice, testBackgroundNice);
   });
 

@@ -2,30 +2,16 @@
 // thread's nice value is its own on Linux, and a process tree is lowered parents and children.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { lowerCurrentThreadPriority, lowerProcessTreePriority } from '../src/process-priority.ts';
+import {
+  lowerCurrentThreadPriority, lowerProcessTreePriority, processTree, ProcStatIndex, procStatFields,
+} from '../src/process-priority.ts';
 
-/** Field 19 of a /proc stat file (fields counted after the command name, which may hold spaces). */
 function niceOf(statPath: string): number {
-  const stat = readFileSync(statPath, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-}
-
-/** A child of `parentPid`, from the parent pid field (4) of every /proc/<pid>/stat. */
-function childOf(parentPid: number): number | undefined {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parentPid) return Number(name);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return undefined;
+  return Number(procStatFields(readFileSync(statPath, 'utf8'))[ProcStatIndex.Nice]);
 }
 
 test('a thread lowers its own priority only: the process\'s main thread keeps its own', async () => {
@@ -44,7 +30,7 @@ test('a thread lowers its own priority only: the process\'s main thread keeps it
   const [message] = await once(worker, 'message') as [{ result: { lowered: number; refusals: string[] }; stat: string }];
   await worker.terminate();
   assert.deepEqual(message.result, { lowered: 1, refusals: [] });
-  assert.equal(Number(message.stat.slice(message.stat.lastIndexOf(')') + 2).split(' ')[16]), 5);
+  assert.equal(Number(procStatFields(message.stat)[ProcStatIndex.Nice]), 5);
   assert.equal(niceOf('/proc/thread-self/stat'), mainBefore);
 });
 
@@ -55,7 +41,7 @@ test('a process tree is lowered, parent and child', async () => {
     // The child exists once the shell has forked it: poll /proc briefly (bounded).
     let childPid: number | undefined;
     for (let attempt = 0; attempt < 100 && childPid === undefined; attempt++) {
-      childPid = childOf(parent.pid);
+      childPid = processTree(parent.pid)[1];
       if (childPid === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.ok(childPid !== undefined, 'the shell forked its child');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { assert } from '@parite/kernel';
-import { freePort } from '@parite/platform';
+import { freePort, procStatFields } from '@parite/platform';
 export { freePort };
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -227,9 +227,7 @@ function exists(pid: number): boolean {
 
 /** The state letter of /proc/<pid>/stat (R, S, D, Z, ...), or undefined when there is no such process. */
 function processState(pid: number): string | undefined {
-  const stat = readFileOrEmpty(`/proc/${pid}/stat`);
-  // The command name is in parentheses and may contain spaces: the state follows the last ')'.
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] || undefined;
+  return procStatFields(readFileOrEmpty(`/proc/${pid}/stat`))[0] || undefined;
 }
 
 /** Kills everything still running for this data directory (cleanup after the test, even a failed one). */
