@@ -49,6 +49,8 @@ export interface PlatformOptions {
   webSocket?: WebSocketHubOptions;
   /** Takes a snapshot after this many journalled commands (default 100,000). */
   snapshotEveryCommands?: number;
+  /** The projector thread's lag before hand-overs carry no payloads (default handoffLagCommandsMax). */
+  projectorHandoffLagCommandsMax?: number;
 }
 
 /** For callers (tests, the CLI) that know the process runs every service. */
@@ -123,7 +125,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const engine = role.engine;
     // One projector per shard journal, each with its own checkpoint, writing the same tables.
     const projectors = isServiceEnabled(config, 'projections')
-      ? role.shards.map((shard) => openProjector(config, database, role, shard, logger)) : [];
+      ? role.shards.map((shard) => openProjector(config, database, role, shard, logger, options.projectorHandoffLagCommandsMax)) : [];
     const projector = projectors[0];
     const marketData = runsApi ? new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs }) : undefined;
     marketData?.start();
@@ -275,13 +277,14 @@ const projectorThreadPoolSize = 2;
  * engine's listener.
  */
 function openProjector(config: PlatformConfig, database: Database, role: EngineRole, shard: EngineShard,
-  logger: Logger): ProjectorHandle {
+  logger: Logger, handoffLagCommandsMax: number | undefined): ProjectorHandle {
   const directories = projectorThreadDirectories(config, shard.journalSetup);
   const shardOf = { shardIndex: shard.index, sharded: role.shardMap.sharded };
   if (directories !== undefined && shard.local !== undefined) {
     const thread = new ProjectorThread({ databaseUrl: database.url, poolSize: projectorThreadPoolSize,
       journalDirectory: directories.journal, snapshotDirectory: directories.snapshots,
-      ...shardOf, coalesceMs: config.projectionCoalesceMs, backgroundNice: config.backgroundNice, logger });
+      ...shardOf, coalesceMs: config.projectionCoalesceMs, backgroundNice: config.backgroundNice, logger,
+      ...(handoffLagCommandsMax === undefined ? {} : { handoffLagCommandsMax }) });
     thread.attach(shard.engine);
     return thread;
   }

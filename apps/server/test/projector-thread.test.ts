@@ -65,3 +65,40 @@ test('the projector thread writes the read models from the journal and resumes a
     await first.dispose();
   }
 });
+
+test('past its lag bound the thread is handed only the durable sequence and reads the records from the journal',
+  { timeout: 120_000 }, async () => {
+    // A bound of 0: every hand-over after the first status (checkpoint behind the engine) carries no payloads.
+    const harness = await startTestPlatform({ environment: threadEnvironment, projectorHandoffLagCommandsMax: 0 });
+    try {
+      const thread = harness.platform.projector;
+      assert.ok(thread instanceof ProjectorThread);
+      for (let index = 0; index < 5; index++) await trade(harness, `lagging-${index}`);
+      await harness.platform.projectionsCaughtUp();
+      const counts = thread.handoffCounts();
+      assert.ok(counts.durableOnly > 0, JSON.stringify(counts));
+      assert.equal(counts.records, 0, 'no hand-over carried payloads');
+      const projected = await projectedState(harness);
+      assert.equal(projected.trades, 5);
+      assert.equal(projected.checkpoint, harness.platform.engine.lastAppliedSequence);
+      assert.equal(projected.bobTry, harness.platform.engine.state.ledger.peek(harness.users['bob']?.userId ?? 0, 1)?.balanceUnits);
+    } finally {
+      await harness.stop();
+    }
+  });
+
+test('within its lag bound the thread is handed the payloads', { timeout: 120_000 }, async () => {
+  const harness = await startTestPlatform({ environment: threadEnvironment });
+  try {
+    const thread = harness.platform.projector;
+    assert.ok(thread instanceof ProjectorThread);
+    await trade(harness, 'close-behind');
+    await harness.platform.projectionsCaughtUp();
+    const counts = thread.handoffCounts();
+    assert.ok(counts.records > 0, JSON.stringify(counts));
+    assert.equal(counts.durableOnly, 0);
+    assert.equal((await projectedState(harness)).trades, 1);
+  } finally {
+    await harness.stop();
+  }
+});

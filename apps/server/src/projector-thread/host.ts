@@ -19,8 +19,31 @@ const stopWaitMsMax = 60_000;
 export const handoffIntervalMs = 5;
 /** Commands that hand over at once, without waiting for the interval: bounds one message. */
 export const handoffCommandsMax = 8_192;
+/**
+ * How far the thread may fall behind (the engine's durable sequence minus the projector's checkpoint)
+ * before hand-overs stop carrying payloads. The thread runs at a low priority and may be starved of
+ * CPU while the machine is saturated; every hand-over it has not read yet waits in its message
+ * queue, in memory, with no bound of its own. Past this lag a hand-over carries only the durable
+ * sequence, and the thread reads the records from the journal, as it does at start
+ * (journal-follower.ts). 200,000 commands: ten seconds at the goal's rate (10,000 orders/s, two
+ * commands each), far beyond the projector's normal lag (its coalescing window, one second), and as
+ * many as the follower's own backlog holds (followerBacklogMax).
+ */
+export const handoffLagCommandsMax = 200_000;
 
-export type ProjectorThreadOptions = Omit<ProjectorWorkerData, 'durableSequence'> & { readonly logger: Logger };
+export type ProjectorThreadOptions = Omit<ProjectorWorkerData, 'durableSequence'> & {
+  readonly logger: Logger;
+  /** Default handoffLagCommandsMax; tests set it low to take the journal's way. */
+  readonly handoffLagCommandsMax?: number;
+};
+
+/** Hand-overs since start, by kind, for operators and tests. */
+export interface HandoffCounts {
+  /** With the flush's payloads. */
+  readonly records: number;
+  /** The durable sequence alone: the thread reads the records from the journal. */
+  readonly durableOnly: number;
+}
 
 export class ProjectorThread implements ProjectorHandle {
   private worker: Worker | undefined;
@@ -37,8 +60,16 @@ export class ProjectorThread implements ProjectorHandle {
   private unsubscribe: (() => void) | undefined;
   private firstStatus: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   private stopped: (() => void) | undefined;
+  private readonly lagCommandsMax: bigint;
+  private counts: HandoffCounts = { records: 0, durableOnly: 0 };
 
-  constructor(private readonly options: ProjectorThreadOptions) {}
+  constructor(private readonly options: ProjectorThreadOptions) {
+    this.lagCommandsMax = BigInt(options.handoffLagCommandsMax ?? handoffLagCommandsMax);
+  }
+
+  handoffCounts(): HandoffCounts {
+    return this.counts;
+  }
 
   /** Subscribes to the engine; attach before it starts (its start-up replay is read by the thread from the journal). */
   attach(engine: Pick<ExchangeEngineApi, 'subscribe'>): void {
@@ -47,7 +78,7 @@ export class ProjectorThread implements ProjectorHandle {
 
   /** Starts the thread; resolves once it has read its checkpoint. */
   async start(): Promise<void> {
-    const { logger: _logger, ...rest } = this.options;
+    const { logger: _logger, handoffLagCommandsMax: _lag, ...rest } = this.options;
     const workerData: ProjectorWorkerData = { ...rest, durableSequence: this.durable };
     const worker = new Worker(new URL('./boot.mjs', import.meta.url),
       { workerData: { ...workerData, entryUrl: new URL('./worker.ts', import.meta.url).href } });
@@ -113,11 +144,14 @@ export class ProjectorThread implements ProjectorHandle {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const packed = packCommitted(batch);
+    const last = (batch[batch.length - 1] as CommittedCommand).sequence;
+    const packed = last - this.current.checkpoint > this.lagCommandsMax ? undefined : packCommitted(batch);
     if (packed === undefined) {
-      this.post({ kind: 'durable', sequence: (batch[batch.length - 1] as CommittedCommand).sequence });
+      this.counts = { ...this.counts, durableOnly: this.counts.durableOnly + 1 };
+      this.post({ kind: 'durable', sequence: last });
       return;
     }
+    this.counts = { ...this.counts, records: this.counts.records + 1 };
     // Transferred, not copied: packCommitted allocated these buffers for this message alone.
     this.worker?.postMessage(packed, [packed.payloadBytes.buffer as ArrayBuffer, packed.payloadEnds.buffer as ArrayBuffer,
       packed.timestampsMs.buffer as ArrayBuffer]);
