@@ -35,7 +35,12 @@ export function lowerCurrentThreadPriority(nice: number): PriorityResult {
  * (the tree is read from /proc); elsewhere only `rootPid` itself is lowered.
  */
 export function lowerProcessTreePriority(rootPid: number, nice: number): PriorityResult {
-  return lower(processTree(rootPid), nice);
+  // The root before the walk: a process it forks from then on inherits the value, and one forked
+  // earlier is in the walk. Walking first would miss a child forked between the walk and the root's
+  // change (the embedded PostgreSQL forks its launchers as it becomes ready; one was seen at 0).
+  const root = lower([rootPid], nice);
+  const below = lower(processTree(rootPid).slice(1), nice);
+  return { lowered: root.lowered + below.lowered, refusals: [...root.refusals, ...below.refusals] };
 }
 
 function lower(pids: readonly number[], nice: number): PriorityResult {
