@@ -1,4 +1,4 @@
-// `npm run bench [engine] [core] [pipeline] [shards] [e2e] [projections] [identity] [fx] [memory] [retention] [hub-writes] [fx-storage]`: runs each benchmark in its own process (a clean heap, GC flags
+// `npm run bench [engine] [core] [pipeline] [shards] [e2e] [projections] [identity] [fx] [memory] [retention] [hub-writes] [fx-storage] [timestamps]`: runs each benchmark in its own process (a clean heap, GC flags
 // of its own) and repeats the one-line JSON results at the end. The whole run stays within
 // 10 minutes on the project's 2-core machine. Figures belong in docs/benchmarks.md with the
 // command that produced them.
@@ -18,6 +18,7 @@ const benchmarks: Record<string, { script: string; flags: string[] }> = {
   retention: { script: 'bench/retention.ts', flags: [] },
   'hub-writes': { script: 'bench/hub-writes.ts', flags: [] },
   'fx-storage': { script: 'bench/fx-storage.ts', flags: [] },
+  timestamps: { script: 'bench/timestamps.ts', flags: [] },
 };
 
 const requested = process.argv.slice(2).filter((argument) => !argument.startsWith('-'));

@@ -18,3 +18,28 @@ export class ManualClock implements Clock {
     this.currentMs = valueMs;
   }
 }
+
+/** ECMAScript's time range: a Date holds ±8.64e15 ms around 1970. */
+const dateRangeMs = 8.64e15;
+/** The second whose `YYYY-MM-DDTHH:MM:SS.` isoTimestamp last built, and that text. */
+let isoSecond = Number.NaN;
+let isoSecondPrefix = '';
+
+/**
+ * `new Date(timestampMs).toISOString()`, without building a Date and formatting all of it for each
+ * call: the text up to the second is kept and only the milliseconds are appended. Every order reply
+ * carries one, and the full formatting cost ~1.1 µs per call on the project's VM against the
+ * engine's thread's ~65 µs per order. Consecutive calls mostly fall in the same second.
+ */
+export function isoTimestamp(timestampMs: number): string {
+  // Fractions, NaN and times out of range are Date's business (it truncates or throws).
+  if (!Number.isSafeInteger(timestampMs) || Math.abs(timestampMs) > dateRangeMs) return new Date(timestampMs).toISOString();
+  const second = Math.floor(timestampMs / 1000);
+  if (second !== isoSecond) {
+    // toISOString ends in `.mmmZ` for every date it can format (years beyond 9999 included).
+    isoSecondPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    isoSecond = second;
+  }
+  const milliseconds = timestampMs - second * 1000;
+  return `${isoSecondPrefix}${milliseconds < 10 ? '00' : milliseconds < 100 ? '0' : ''}${milliseconds}Z`;
+}

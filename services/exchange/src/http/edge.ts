@@ -2,7 +2,7 @@
 // order views for clients. Everything a client sends is parsed strictly here; the core then checks
 // the trading rules (tick, lot, band, balance) and answers with stable codes.
 
-import { parseDecimal, formatDecimal } from '@parite/kernel';
+import { formatDecimal, isoTimestamp, parseDecimal } from '@parite/kernel';
 import { ServiceError, isErrorCode } from '@parite/contracts';
 import { DoneReason, SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
 import type { ExchangeStateView, MarketState } from '../domain/state.ts';
@@ -89,7 +89,7 @@ export function orderResponse(market: MarketState, view: OrderView, done: DoneRe
     fee: formatDecimal(view.feeUnits, market.quote.scale),
     feeAsset: market.quote.code,
     status: statusOf(view, done),
-    createdAt: new Date(view.createdAtMs).toISOString(),
+    createdAt: isoTimestamp(view.createdAtMs),
     fills,
   };
 }
