@@ -61,14 +61,15 @@ export class ProjectorThread implements ProjectorHandle {
   private firstStatus: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   private stopped: (() => void) | undefined;
   private readonly lagCommandsMax: bigint;
-  private counts: HandoffCounts = { records: 0, durableOnly: 0 };
+  private recordHandoffs = 0;
+  private durableOnlyHandoffs = 0;
 
   constructor(private readonly options: ProjectorThreadOptions) {
     this.lagCommandsMax = BigInt(options.handoffLagCommandsMax ?? handoffLagCommandsMax);
   }
 
   handoffCounts(): HandoffCounts {
-    return this.counts;
+    return { records: this.recordHandoffs, durableOnly: this.durableOnlyHandoffs };
   }
 
   /** Subscribes to the engine; attach before it starts (its start-up replay is read by the thread from the journal). */
@@ -147,11 +148,11 @@ export class ProjectorThread implements ProjectorHandle {
     const last = (batch[batch.length - 1] as CommittedCommand).sequence;
     const packed = last - this.current.checkpoint > this.lagCommandsMax ? undefined : packCommitted(batch);
     if (packed === undefined) {
-      this.counts = { ...this.counts, durableOnly: this.counts.durableOnly + 1 };
+      this.durableOnlyHandoffs++;
       this.post({ kind: 'durable', sequence: last });
       return;
     }
-    this.counts = { ...this.counts, records: this.counts.records + 1 };
+    this.recordHandoffs++;
     // Transferred, not copied: packCommitted allocated these buffers for this message alone.
     this.worker?.postMessage(packed, [packed.payloadBytes.buffer as ArrayBuffer, packed.payloadEnds.buffer as ArrayBuffer,
       packed.timestampsMs.buffer as ArrayBuffer]);
