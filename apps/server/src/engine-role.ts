@@ -79,11 +79,13 @@ export async function openEngineRole(options: EngineRoleOptions): Promise<Engine
       const journalSetup = await options.openShardJournal(index);
       const shard = shardMap.sharded ? { index, count: shardMap.shardCount } : undefined;
       if (runsShardEngine(config, index)) {
+        // The projector's thread (platform.ts openProjector) replays the payloads through its own
+        // core, and takes the snapshots from it, off this thread.
+        const followedByProjectorThread = projectorThreadDirectories(config, journalSetup) !== undefined;
         const engine = new ExchangeEngine({
           journal: journalSetup.journal, snapshots: journalSetup.snapshots, clock: options.clock, shard,
           snapshotEveryCommands: options.snapshotEveryCommands, onFatal: options.onFatal, onListenerError,
-          // The projector thread replays the payloads (platform.ts openProjector).
-          deliverPayloads: projectorThreadDirectories(config, journalSetup) !== undefined,
+          deliverPayloads: followedByProjectorThread, snapshotsByFollower: followedByProjectorThread,
         });
         shards.push({ index, engine, local: engine, journalSetup });
         continue;

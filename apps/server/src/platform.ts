@@ -6,7 +6,7 @@
 import { assert, systemClock, type Clock } from '@parite/kernel';
 import { ApprovalService, PostgresApprovalStore, approvalsPlugin } from '@parite/approvals';
 import {
-  TradingService, adminPlugin, engineStatusPlugin, tradingPlugin, type ExchangeEngineApi, type ExchangeState,
+  TradingService, adminPlugin, engineStatusPlugin, snapshotEveryCommandsDefault, tradingPlugin, type ExchangeEngineApi, type ExchangeState,
 } from '@parite/exchange';
 import { anonymousAuthenticator, createHttpApp, type HttpApp, type RateLimiter } from '@parite/http';
 import type { IdentityService } from '@parite/identity';
@@ -125,7 +125,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     const engine = role.engine;
     // One projector per shard journal, each with its own checkpoint, writing the same tables.
     const projectors = isServiceEnabled(config, 'projections')
-      ? role.shards.map((shard) => openProjector(config, database, role, shard, logger, options.projectorHandoffLagCommandsMax)) : [];
+      ? role.shards.map((shard) => openProjector(config, database, role, shard, logger, options)) : [];
     const projector = projectors[0];
     const marketData = runsApi ? new MarketDataService(engine, { depthPublishIntervalMs: depthPublishIntervalMs }) : undefined;
     marketData?.start();
@@ -277,13 +277,16 @@ const projectorThreadPoolSize = 2;
  * engine's listener.
  */
 function openProjector(config: PlatformConfig, database: Database, role: EngineRole, shard: EngineShard,
-  logger: Logger, handoffLagCommandsMax: number | undefined): ProjectorHandle {
+  logger: Logger, options: Pick<PlatformOptions, 'projectorHandoffLagCommandsMax' | 'snapshotEveryCommands'>): ProjectorHandle {
+  const handoffLagCommandsMax = options.projectorHandoffLagCommandsMax;
   const directories = projectorThreadDirectories(config, shard.journalSetup);
   const shardOf = { shardIndex: shard.index, sharded: role.shardMap.sharded };
   if (directories !== undefined && shard.local !== undefined) {
     const thread = new ProjectorThread({ databaseUrl: database.url, poolSize: projectorThreadPoolSize,
       journalDirectory: directories.journal, snapshotDirectory: directories.snapshots,
       ...shardOf, coalesceMs: config.projectionCoalesceMs, backgroundNice: config.backgroundNice, logger,
+      // The engine runs with snapshotsByFollower here (engine-role.ts): this thread takes its snapshots.
+      takesSnapshots: true, snapshotEveryCommands: options.snapshotEveryCommands ?? snapshotEveryCommandsDefault,
       ...(handoffLagCommandsMax === undefined ? {} : { handoffLagCommandsMax }) });
     thread.attach(shard.engine);
     return thread;

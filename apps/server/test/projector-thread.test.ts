@@ -4,8 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { ProjectorThread } from '../src/projector-thread/host.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
+import { platformStateHash, startTestPlatform, type TestPlatform } from './support/platform-harness.ts';
 
 const threadEnvironment = { PARITE_PROJECTOR_THREAD: 'true' };
 
@@ -100,5 +103,49 @@ test('within its lag bound the thread is handed the payloads', { timeout: 120_00
     assert.equal((await projectedState(harness)).trades, 1);
   } finally {
     await harness.stop();
+  }
+});
+
+/** Sequences of the snapshots on disk (FileSnapshotStore's <sequence>.snap names), ascending. */
+function snapshotSequences(dataDirectory: string): bigint[] {
+  const directory = join(dataDirectory, 'snapshots');
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory).filter((name) => name.endsWith('.snap')).map((name) => BigInt(name.slice(0, -'.snap'.length)))
+    .sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
+}
+
+test('the thread takes the engine\'s snapshots from its replica, and a restart recovers from them', { timeout: 120_000 }, async () => {
+  // The engine runs with snapshotsByFollower: every snapshot on disk is the thread's.
+  const first = await startTestPlatform({ environment: threadEnvironment, snapshotEveryCommands: 5 });
+  const dataDirectory = first.dataDirectory;
+  let expectedHash: string;
+  let expectedSequence: bigint;
+  try {
+    for (let index = 0; index < 6; index++) await trade(first, `snap-${index}`);
+    await first.platform.projectionsCaughtUp();
+    // Periodic ones while running (the thread writes them after its batch, asynchronously).
+    const deadline = Date.now() + 10_000;
+    while (snapshotSequences(dataDirectory).length === 0 && Date.now() < deadline) await setTimeoutPromise(20);
+    const running = snapshotSequences(dataDirectory);
+    assert.ok(running.length > 0, 'a periodic snapshot was written while running');
+    assert.ok((running.at(-1) as bigint) <= first.platform.engine.lastAppliedSequence);
+    expectedHash = platformStateHash(first.platform);
+    expectedSequence = first.platform.engine.lastAppliedSequence;
+  } finally {
+    await first.platform.close();
+  }
+  // The final one, written by the thread after it drained: at the engine's last command.
+  assert.equal(snapshotSequences(dataDirectory).at(-1), expectedSequence);
+  const second = await startTestPlatform({ environment: { ...threadEnvironment, PARITE_DATA_DIR: dataDirectory,
+    ...(process.env['DATABASE_URL'] === undefined ? {} : { DATABASE_URL: first.platform.database.url }) } });
+  try {
+    assert.equal(second.platform.engine.lastAppliedSequence, expectedSequence);
+    assert.equal(platformStateHash(second.platform), expectedHash);
+    await trade(second, 'snap-after');
+    await second.platform.projectionsCaughtUp();
+    assert.equal((await projectedState(second)).trades, 7);
+  } finally {
+    await second.stop();
+    await first.dispose();
   }
 });

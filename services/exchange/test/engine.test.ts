@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ManualClock, Prng, jsonStringifyWithBigint } from '@parite/kernel';
 import { FileJournal, FileSnapshotStore, MemoryJournal, MemorySnapshotStore } from '@parite/journal';
 import {
-  encodeCommand, ExchangeEngine, stateHash, type CommittedCommand, type ExchangeCommand,
+  encodeCommand, encodeSnapshot, ExchangeEngine, stateHash, takeSnapshot, type CommittedCommand, type ExchangeCommand,
 } from '../src/index.ts';
 import { randomCommand, setupCommands } from './core-workload.ts';
 import { SelfTradePrevention, Side, TimeInForce } from '@parite/matching';
@@ -75,6 +75,31 @@ test('recovery from a snapshot plus the journal tail gives the same state as a f
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+});
+
+test('with snapshotsByFollower the engine takes no snapshot, periodic or final, and still recovers from one', async () => {
+  const saved: bigint[] = [];
+  const memory = new MemorySnapshotStore();
+  const snapshots = { save: async (sequence: bigint, data: Uint8Array) => {
+    saved.push(sequence);
+    await memory.save(sequence, data);
+  }, loadLatest: () => memory.loadLatest() };
+  const journal = new MemoryJournal();
+  const engine = new ExchangeEngine({ journal, snapshots, clock: new ManualClock(1), snapshotEveryCommands: 10,
+    snapshotsByFollower: true });
+  await engine.start();
+  await drive(engine, 4, 300);
+  const expected = stateHash(engine.state);
+  const sequence = engine.lastAppliedSequence;
+  await engine.stop();
+  assert.deepEqual(saved, [], 'the follower takes them');
+  // What a follower saves (its replica's state at a sequence) is what the next start recovers from.
+  await memory.save(sequence, encodeSnapshot(takeSnapshot(engine.state)));
+  const recovered = new ExchangeEngine({ journal: new MemoryJournal(), snapshots, clock: new ManualClock(1), snapshotsByFollower: true });
+  await recovered.start();
+  assert.equal(stateHash(recovered.state), expected);
+  assert.equal(recovered.lastAppliedSequence, sequence);
+  await recovered.stop();
 });
 
 test('listeners see every committed command once, in journal order, only after it is durable', async () => {

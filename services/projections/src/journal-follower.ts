@@ -11,7 +11,8 @@
 
 import { assert } from '@parite/kernel';
 import {
-  coreFromSnapshot, ExchangeCore, replayJournalRecord, type CommittedCommand, type CommittedListener,
+  coreFromSnapshot, ExchangeCore, replayJournalRecord, SnapshotScheduler,
+  type CommittedCommand, type CommittedListener, type EngineSnapshotStore,
 } from '@parite/exchange';
 import { boundedJournal, type JournalReader, type JournalRecordLike, type SnapshotReader } from './journal-source.ts';
 
@@ -29,6 +30,13 @@ export interface JournalFollowerOptions {
   shardIndex?: number;
   /** A listener threw; the follower goes on (as the engine does). */
   onListenerError?: (error: unknown) => void;
+  /**
+   * Takes the engine's snapshots from this follower's replica, off the engine's thread (the engine
+   * runs with snapshotsByFollower): every `everyCommands` applied commands, or as many as the state
+   * holds items when that is more (SnapshotScheduler), into the store the engine recovers from.
+   * Everything the follower applies is durable, so a snapshot is never ahead of the journal.
+   */
+  snapshotting?: { readonly store: EngineSnapshotStore; readonly everyCommands: number };
 }
 
 export class JournalFollower {
@@ -39,8 +47,14 @@ export class JournalFollower {
   private backlog: JournalRecordLike[] = [];
   private running: Promise<void> | undefined;
   private failure: unknown = undefined;
+  private readonly snapshotScheduler: SnapshotScheduler | undefined;
 
-  constructor(private readonly options: JournalFollowerOptions) {}
+  constructor(private readonly options: JournalFollowerOptions) {
+    const snapshotting = options.snapshotting;
+    const durableSequence = (): bigint => this.durable;
+    this.snapshotScheduler = snapshotting === undefined ? undefined
+      : new SnapshotScheduler(snapshotting.store, { get lastSequence() { return durableSequence(); } }, snapshotting.everyCommands);
+  }
 
   /** The highest sequence the engine declared durable to this follower. */
   get durableSequence(): bigint {
@@ -62,6 +76,7 @@ export class JournalFollower {
     if (latest === undefined) return;
     this.core = coreFromSnapshot(latest.data);
     this.applied = latest.sequence;
+    this.snapshotScheduler?.noteLatest(latest.sequence);
     if (this.durable < this.applied) this.durable = this.applied;
   }
 
@@ -90,6 +105,19 @@ export class JournalFollower {
   async idle(): Promise<void> {
     while (this.running !== undefined) await this.running;
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /**
+   * With snapshotting: writes a snapshot of everything applied (unless the last one is at it) once any
+   * periodic one in flight is written. Call it when the follower is idle, before the process stops.
+   */
+  async snapshotNow(): Promise<void> {
+    await this.snapshotScheduler?.snapshotNow(this.core.state, this.applied);
+  }
+
+  /** Resolves once a snapshot being written is (a failed one is dropped: the journal holds everything). */
+  snapshotsIdle(): Promise<void> {
+    return this.snapshotScheduler?.idle() ?? Promise.resolve();
   }
 
   /** Starts applying unless a pass is running already (it takes what arrived meanwhile). */
@@ -141,6 +169,8 @@ export class JournalFollower {
       this.applied = record.sequence;
     }
     if (batch.length === 0) return;
+    // Captured at exactly this.applied (a shallow copy), encoded and written later in slices.
+    this.snapshotScheduler?.maybeSnapshot(this.core.state, this.applied, Promise.resolve(this.applied));
     for (const listener of this.listeners) {
       try {
         listener(batch);

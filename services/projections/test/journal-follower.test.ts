@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { jsonStringifyWithBigint } from '@parite/kernel';
-import { encodeCommand, encodeSnapshot, ExchangeCore, takeSnapshot, type CommittedCommand } from '@parite/exchange';
+import {
+  decodeSnapshot, encodeCommand, encodeSnapshot, ExchangeCore, restoreSnapshot, snapshotItems, stateHash, takeSnapshot,
+  type CommittedCommand,
+} from '@parite/exchange';
 import { JournalFollower } from '../src/journal-follower.ts';
 import { boundedJournal, type JournalRecordLike } from '../src/journal-source.ts';
 import { FakeEngine } from './support/fake-engine.ts';
@@ -86,6 +89,57 @@ describe('JournalFollower', () => {
     await follower.idle();
     same(delivered, engine.journal.slice(200));
     assert.deepEqual(journal.readFrom, []);
+  });
+
+  test('takes the engine\'s snapshots from its replica: each one equals the engine\'s state at its sequence', async () => {
+    const saved: { sequence: bigint; data: Uint8Array }[] = [];
+    const store = { save: async (sequence: bigint, data: Uint8Array) => void saved.push({ sequence, data }),
+      loadLatest: async () => saved.at(-1) };
+    const follower = new JournalFollower({ journal: countingJournal(), snapshots: store,
+      snapshotting: { store, everyCommands: 40 } });
+    await follower.start();
+    for (let first = 1; first <= records.length; first += 30) {
+      follower.offer(recordsBetween(first, first + 29));
+      await follower.idle();
+      await follower.snapshotsIdle();
+    }
+    assert.ok(saved.length >= 2, `${saved.length} periodic snapshots`);
+    for (const snapshot of saved) {
+      // The engine's own core at the same sequence.
+      const core = new ExchangeCore({ bookKind: 'fast' });
+      for (const committed of engine.journal.slice(0, Number(snapshot.sequence))) core.execute(committed.command, committed.timestampMs);
+      assert.equal(stateHash(restoreSnapshot(decodeSnapshot(snapshot.data))), stateHash(core.state), `snapshot at ${snapshot.sequence}`);
+    }
+    // Periodic ones at least everyCommands apart; a final one at everything applied; none twice.
+    const periodic = saved.map((snapshot) => snapshot.sequence);
+    for (let index = 1; index < periodic.length; index++) assert.ok(Number(periodic[index]) - Number(periodic[index - 1]) >= 40);
+    await follower.snapshotNow();
+    assert.equal(saved.at(-1)?.sequence, BigInt(records.length));
+    const count = saved.length;
+    await follower.snapshotNow();
+    assert.equal(saved.length, count, 'no second snapshot of the same sequence');
+  });
+
+  test('after a start from a snapshot, the next periodic one is due from its sequence', async () => {
+    const core = new ExchangeCore({ bookKind: 'fast' });
+    for (const committed of engine.journal.slice(0, 50)) core.execute(committed.command, committed.timestampMs);
+    const itemsAtStart = snapshotItems(core.state);
+    assert.ok(itemsAtStart > 25, 'the state holds more items than the commands offered first');
+    const saved: bigint[] = [];
+    const store = { save: async (sequence: bigint) => void saved.push(sequence),
+      loadLatest: async () => ({ sequence: 50n, data: encodeSnapshot(takeSnapshot(core.state)) }) };
+    const follower = new JournalFollower({ journal: countingJournal(), snapshots: store,
+      snapshotting: { store, everyCommands: 40 } });
+    await follower.start();
+    follower.offer(recordsBetween(51, 75));
+    await follower.idle();
+    await follower.snapshotsIdle();
+    assert.deepEqual(saved, [], '25 commands after the snapshot at 50: none due yet');
+    follower.offer(recordsBetween(76, records.length));
+    await follower.idle();
+    await follower.snapshotsIdle();
+    assert.equal(saved.length, 1);
+    assert.ok(Number(saved[0]) - 50 >= itemsAtStart);
   });
 
   test('fails when the journal does not hold what the engine declared durable', async () => {

@@ -19,6 +19,13 @@ export interface ProjectorWorkerData {
   readonly backgroundNice: number;
   /** What the engine had made durable when the thread was started. */
   readonly durableSequence: bigint;
+  /**
+   * The engine's snapshots are taken here, from the follower's replica (the engine runs with
+   * snapshotsByFollower): periodically every snapshotEveryCommands commands (SnapshotScheduler's
+   * rule; 0: none), and a final one when the thread stops after draining.
+   */
+  readonly takesSnapshots: boolean;
+  readonly snapshotEveryCommands: number;
 }
 
 export interface PackedRecords {

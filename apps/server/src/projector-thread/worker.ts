@@ -21,8 +21,9 @@ const post = (message: FromWorker): void => port.postMessage(message);
 const sql = connectSql(data.databaseUrl, { poolSize: data.poolSize, applicationName: 'parite-projector' });
 const reader = new FileJournalReader({ directory: data.journalDirectory });
 const snapshots = new FileSnapshotStore({ directory: data.snapshotDirectory });
+const snapshotting = data.takesSnapshots ? { store: snapshots, everyCommands: data.snapshotEveryCommands } : undefined;
 const follower = new JournalFollower({
-  journal: reader, snapshots, shardIndex: data.sharded ? data.shardIndex : undefined,
+  journal: reader, snapshots, snapshotting, shardIndex: data.sharded ? data.shardIndex : undefined,
   onListenerError: (error) => post({ kind: 'error', message: String(error), fatal: false }),
 });
 const projector = new Projector(sql, {
@@ -64,6 +65,11 @@ async function stop(drain: boolean): Promise<void> {
   stopping = true;
   await starting.catch(() => undefined);
   if (drain) await follower.idle().catch((error: unknown) => post({ kind: 'error', message: String(error), fatal: true }));
+  // The engine stopped first and took no final snapshot of its own: this one saves its replay at the next start.
+  if (drain && snapshotting !== undefined) {
+    await follower.snapshotNow().catch((error: unknown) => post({ kind: 'error', message: `final snapshot: ${String(error)}`, fatal: false }));
+  }
+  await follower.snapshotsIdle();
   await projector.stop({ drain });
   await sql.end({ timeout: 5 });
   await reader.close();

@@ -16,7 +16,7 @@ import type { CommandResult, ExchangeCommand } from '../domain/types.ts';
 import { decodeCommand, encodeCommand } from './command-codec.ts';
 import type { CommittedCommand, CommittedListener, ExchangeEngineApi } from './engine-api.ts';
 import { CommittedFanOut } from './committed-fan-out.ts';
-import { SnapshotScheduler, type EngineSnapshotStore } from './snapshot-scheduler.ts';
+import { SnapshotScheduler, snapshotEveryCommandsDefault, type EngineSnapshotStore } from './snapshot-scheduler.ts';
 
 /** Commands in one submitMany (one group-commit entry set). */
 export const submitBatchMax = 100;
@@ -35,6 +35,13 @@ export interface ExchangeEngineOptions {
   bookKind?: 'fast' | 'naive';
   /** Take a snapshot after this many journalled commands (0 disables). */
   snapshotEveryCommands?: number;
+  /**
+   * Another thread that follows this journal with its own replica of the core (the projector's,
+   * apps/server/src/projector-thread) takes the periodic and the final snapshots, so this engine
+   * takes none: capturing, encoding, hashing and writing a snapshot of a large state cost this
+   * thread pauses of up to hundreds of milliseconds. The engine still recovers from them.
+   */
+  snapshotsByFollower?: boolean;
   /** Called when the engine can no longer guarantee durability; the process should exit. */
   onFatal?: (error: unknown) => void;
   /** Called when a listener throws; the engine goes on (the listener's owner must repair itself). */
@@ -66,7 +73,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
     this.fanOut = new CommittedFanOut(options.onListenerError);
     this.core = new ExchangeCore({ bookKind: options.bookKind ?? 'fast', checkInvariants: options.checkInvariants });
     this.snapshotScheduler = new SnapshotScheduler(options.snapshots, options.journal,
-      options.snapshotEveryCommands ?? 100_000);
+      options.snapshotsByFollower === true ? 0 : options.snapshotEveryCommands ?? snapshotEveryCommandsDefault);
   }
 
   get state(): ExchangeState {
@@ -216,7 +223,7 @@ export class ExchangeEngine implements ExchangeEngineApi {
   /** Writes a final snapshot once everything applied is durable; then closes the journal. */
   async stop(): Promise<void> {
     this.isReady = false;
-    if (this.fatalError === undefined && this.appliedSequence > 0n) {
+    if (this.fatalError === undefined && this.appliedSequence > 0n && this.options.snapshotsByFollower !== true) {
       await this.snapshotScheduler.snapshotNow(this.core.state, this.appliedSequence);
     }
     await this.snapshotScheduler.idle();

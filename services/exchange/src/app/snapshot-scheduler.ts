@@ -3,7 +3,6 @@
 // of the journal would describe commands that a crash could still lose.
 
 import { assert } from '@parite/kernel';
-import type { Journal } from '@parite/journal';
 import type { ExchangeState } from '../domain/state.ts';
 import {
   decodeSnapshot, encodeSnapshot, encodeSnapshotInSlices, restoreSnapshot, takeSnapshot,
@@ -16,6 +15,17 @@ export interface EngineSnapshotStore {
 
 /** How long shutdown waits for the journal to make the last commands durable. */
 export const durableWaitMsMax = 10_000;
+
+/** Commands between two periodic snapshots unless the state holds more items (snapshotItems). */
+export const snapshotEveryCommandsDefault = 100_000;
+
+/**
+ * How far the journal is durable: the engine's journal, or for a follower (the projector's thread,
+ * which snapshots from its own replica) the extent the engine declared durable to it.
+ */
+export interface DurableExtent {
+  readonly lastSequence: bigint;
+}
 
 /**
  * What a snapshot's size (and its encoding time) grows with: open orders and the remembered ids, up
@@ -36,9 +46,14 @@ export class SnapshotScheduler {
 
   constructor(
     private readonly store: EngineSnapshotStore,
-    private readonly journal: Journal,
+    private readonly durability: DurableExtent,
     private readonly everyCommands: number,
   ) {}
+
+  /** The state was restored from the snapshot at `sequence` (read elsewhere): the next one is due from there. */
+  noteLatest(sequence: bigint): void {
+    this.lastSnapshotSequence = sequence;
+  }
 
   async loadLatest(bookKind: 'fast' | 'naive'): Promise<{ sequence: bigint; state: ExchangeState } | undefined> {
     const latest = await this.store.loadLatest();
@@ -69,10 +84,10 @@ export class SnapshotScheduler {
     if (sequence === this.lastSnapshotSequence) return;
     const data = encodeSnapshot(takeSnapshot(state));
     const deadline = Date.now() + durableWaitMsMax;
-    while (this.journal.lastSequence < sequence && Date.now() < deadline) {
+    while (this.durability.lastSequence < sequence && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    if (this.journal.lastSequence < sequence) return;
+    if (this.durability.lastSequence < sequence) return;
     await this.store.save(sequence, data);
     this.lastSnapshotSequence = sequence;
   }
