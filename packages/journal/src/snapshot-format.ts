@@ -15,12 +15,26 @@ function digest(fields: Uint8Array, data: Uint8Array): Buffer {
   return createHash('sha256').update(fields).update(data).digest();
 }
 
-export function encodeSnapshotHeader(sequence: bigint, data: Uint8Array): Buffer {
+/** Bytes hashed between two yields to the event loop: ~2-10 ms of SHA-256 on this project's machine. */
+export const snapshotHashSliceBytes = 4 * 1024 * 1024;
+
+/**
+ * The header of a snapshot file. The digest covers the whole document (hundreds of megabytes for a
+ * large state), so it is computed in slices with a yield between them: in one call it paused the
+ * engine's thread for tens to hundreds of milliseconds (docs/benchmarks.md §2, session 15).
+ */
+export async function encodeSnapshotHeader(sequence: bigint, data: Uint8Array,
+  yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<Buffer> {
   const header = Buffer.alloc(snapshotHeaderBytes);
   magic.copy(header, 0);
   header.writeBigUInt64LE(sequence, sequenceOffset);
   header.writeBigUInt64LE(BigInt(data.byteLength), dataBytesOffset);
-  digest(header.subarray(0, digestOffset), data).copy(header, digestOffset);
+  const hash = createHash('sha256').update(header.subarray(0, digestOffset));
+  for (let offset = 0; offset < data.byteLength; offset += snapshotHashSliceBytes) {
+    hash.update(data.subarray(offset, offset + snapshotHashSliceBytes));
+    await yieldToEventLoop();
+  }
+  hash.digest().copy(header, digestOffset);
   return header;
 }
 

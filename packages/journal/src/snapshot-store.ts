@@ -68,7 +68,7 @@ export class FileSnapshotStore implements SnapshotStore {
     const temporaryPath = `${finalPath}.tmp`;
     const handle = await open(temporaryPath, 'w');
     try {
-      const header = encodeSnapshotHeader(sequence, data);
+      const header = await encodeSnapshotHeader(sequence, data);
       await writeFully(handle, header, 0);
       await writeFully(handle, data, header.byteLength);
       await handle.sync();

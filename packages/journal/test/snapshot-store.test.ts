@@ -2,6 +2,7 @@
 // only the last snapshotsRetainedMax are kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import {
   PostgresSnapshotStore,
   type SnapshotStore,
 } from '../src/index.ts';
+import { decodeSnapshot, encodeSnapshotHeader, snapshotHashSliceBytes } from '../src/snapshot-format.ts';
 import { freshDatabase, realServices } from './real-services.ts';
 
 const state = (sequence: number): Uint8Array => new TextEncoder().encode(`state at ${sequence}: ${'s'.repeat(sequence)}`);
@@ -92,3 +94,18 @@ if (realServices) {
     }
   });
 }
+
+test('a large snapshot\'s digest is computed in slices, and the file is the same as one hashed at once', async () => {
+  const data = new Uint8Array(2 * snapshotHashSliceBytes + 12_345).map((_, index) => index % 251);
+  let yields = 0;
+  const header = await encodeSnapshotHeader(77n, data, async () => {
+    yields++;
+  });
+  assert.equal(yields, 3, 'one yield per slice');
+  const expected = createHash('sha256').update(header.subarray(0, 24)).update(data).digest();
+  assert.deepEqual(header.subarray(24), expected);
+  const decoded = decodeSnapshot(Buffer.concat([header, data]));
+  assert.ok(typeof decoded !== 'string', String(decoded));
+  assert.equal(decoded.sequence, 77n);
+  assert.equal(Buffer.compare(Buffer.from(decoded.data), Buffer.from(data)), 0);
+});

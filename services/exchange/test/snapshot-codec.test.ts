@@ -25,6 +25,7 @@ test('a snapshot encoded in slices is the same document as one encoded at once, 
   assert.ok(yields > 2, `yielded ${yields} times`);
   assert.deepEqual(decodeSnapshot(sliced), decodeSnapshot(encodeSnapshot(snapshot)));
   assert.equal(Buffer.compare(sliced, encodeSnapshot(snapshot)), 0, 'the same bytes as the one-piece encoding');
+  assert.ok(sliced.byteOffset === 0 && sliced.buffer.byteLength === sliced.byteLength, 'a buffer of its own, not a pool slice');
   assert.equal(stateHash(restoreSnapshot(decodeSnapshot(sliced))), stateHash(core.state));
   // The capture is a deep copy: the state moves on, the captured snapshot does not.
   const before = new TextDecoder().decode(encodeSnapshot(snapshot));

@@ -123,6 +123,8 @@ export function encodeSnapshot(snapshot: CoreSnapshot): Uint8Array {
 
 /** Array items encoded between two yields of encodeSnapshotInSlices. */
 export const snapshotSliceItems = 250;
+/** Bytes of the encoded slices copied into the document between two yields. */
+export const snapshotCopySliceBytes = 8 * 1024 * 1024;
 
 /** T with every bigint anywhere inside it replaced by never: T extends BigintFree<T> iff it holds none. */
 type BigintFree<T> = T extends bigint ? never
@@ -168,13 +170,22 @@ export async function encodeSnapshotInSlices(snapshot: CoreSnapshot,
     parts.push(']');
   }
   parts.push(key === 0 ? '{}' : '}');
-  const document = new Uint8Array(parts.chunks.reduce((total, chunk) => total + chunk.length, 0));
+  // Not zero-filled (every byte is written below), in memory of its own (not a slice of Buffer's
+  // shared pool), and copied with a yield every few megabytes: allocating and copying a document of
+  // hundreds of megabytes in one piece was itself a pause of the engine's thread.
+  const document = Buffer.allocUnsafeSlow(parts.chunks.reduce((total, chunk) => total + chunk.length, 0));
   let offset = 0;
+  let copiedSinceYield = 0;
   for (const chunk of parts.chunks) {
     document.set(chunk, offset);
     offset += chunk.length;
+    copiedSinceYield += chunk.length;
+    if (copiedSinceYield >= snapshotCopySliceBytes) {
+      copiedSinceYield = 0;
+      await yieldToEventLoop();
+    }
   }
-  return document;
+  return new Uint8Array(document.buffer, document.byteOffset, document.byteLength);
 }
 
 export function decodeSnapshot(data: Uint8Array): CoreSnapshot {
