@@ -1,7 +1,9 @@
 // PostgreSQL snapshot store, next to the PostgreSQL journal. The checksum (SHA-256 hex of the
 // data) is checked on load: a damaged row is skipped for an older one, as in the file store.
+import { createHash } from 'node:crypto';
 import { assert, assertSafeInteger, sha256Hex } from '@parite/kernel';
 import { assertTableName, defaultSnapshotTable, type AnySql } from './postgres-schema.ts';
+import { updateInSlices } from './snapshot-format.ts';
 import { defaultSnapshotsRetainedMax, type Snapshot, type SnapshotStore } from './snapshot-store.ts';
 
 export interface PostgresSnapshotStoreOptions {
@@ -29,7 +31,10 @@ export class PostgresSnapshotStore implements SnapshotStore {
   async save(sequence: bigint, data: Uint8Array): Promise<void> {
     assert(sequence >= 0n, 'sequence must not be negative');
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const checksum = sha256Hex(bytes);
+    // In slices, as the file store's digest: one call over a large state paused the engine's thread.
+    const hash = createHash('sha256');
+    await updateInSlices(hash, bytes);
+    const checksum = hash.digest('hex');
     await this.sql.begin(async (transaction) => {
       const table = transaction(this.table);
       await transaction`

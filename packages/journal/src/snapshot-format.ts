@@ -1,7 +1,7 @@
 // Snapshot file format, little-endian: magic "PRTSNAP1" (8 bytes), sequence u64, dataBytes u64,
 // SHA-256 (32 bytes) of the first 24 header bytes followed by the data, then the data. SHA-256
 // rather than CRC-32: a snapshot is large and read rarely, and its check must not collide.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Snapshot } from './snapshot-store.ts';
 
 const magic = Buffer.from('PRTSNAP1', 'latin1');
@@ -30,12 +30,18 @@ export async function encodeSnapshotHeader(sequence: bigint, data: Uint8Array,
   header.writeBigUInt64LE(sequence, sequenceOffset);
   header.writeBigUInt64LE(BigInt(data.byteLength), dataBytesOffset);
   const hash = createHash('sha256').update(header.subarray(0, digestOffset));
+  await updateInSlices(hash, data, yieldToEventLoop);
+  hash.digest().copy(header, digestOffset);
+  return header;
+}
+
+/** Feeds `data` to `hash` snapshotHashSliceBytes at a time, yielding after each slice. */
+export async function updateInSlices(hash: Hash, data: Uint8Array,
+  yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
   for (let offset = 0; offset < data.byteLength; offset += snapshotHashSliceBytes) {
     hash.update(data.subarray(offset, offset + snapshotHashSliceBytes));
     await yieldToEventLoop();
   }
-  hash.digest().copy(header, digestOffset);
-  return header;
 }
 
 /** The snapshot in `file`, or why it cannot be trusted. */
