@@ -109,9 +109,12 @@ export class JournalFollower {
 
   /**
    * With snapshotting: writes a snapshot of everything applied (unless the last one is at it) once any
-   * periodic one in flight is written. Call it when the follower is idle, before the process stops.
+   * periodic one in flight is written; nothing once the follower failed. Call it when the follower is
+   * idle, before the process stops.
    */
   async snapshotNow(): Promise<void> {
+    // A command that threw may have left the core half-changed: such a state is never saved.
+    if (this.failure !== undefined) return;
     await this.snapshotScheduler?.snapshotNow(this.core.state, this.applied);
   }
 

@@ -142,6 +142,19 @@ describe('JournalFollower', () => {
     assert.ok(Number(saved[0]) - 50 >= itemsAtStart);
   });
 
+  test('a failed follower saves no final snapshot', async () => {
+    const saved: bigint[] = [];
+    const store = { save: async (sequence: bigint) => void saved.push(sequence), loadLatest: async () => undefined };
+    const follower = new JournalFollower({ journal: countingJournal(), snapshotting: { store, everyCommands: 0 } });
+    await follower.start();
+    follower.offer(recordsBetween(1, 20));
+    await follower.idle();
+    follower.advanceTo(BigInt(records.length + 5));
+    await assert.rejects(follower.idle(), /declared/);
+    await follower.snapshotNow();
+    assert.deepEqual(saved, []);
+  });
+
   test('fails when the journal does not hold what the engine declared durable', async () => {
     const follower = new JournalFollower({ journal: countingJournal() });
     await follower.start();
