@@ -286,7 +286,7 @@ function openProjector(config: PlatformConfig, database: Database, role: EngineR
       journalDirectory: directories.journal, snapshotDirectory: directories.snapshots,
       ...shardOf, coalesceMs: config.projectionCoalesceMs, backgroundNice: config.backgroundNice, logger,
       // The engine runs with snapshotsByFollower here (engine-role.ts): this thread takes its snapshots.
-      takesSnapshots: true, snapshotEveryCommands: options.snapshotEveryCommands ?? snapshotEveryCommandsDefault,
+      snapshotEveryCommands: options.snapshotEveryCommands ?? snapshotEveryCommandsDefault,
       ...(handoffLagCommandsMax === undefined ? {} : { handoffLagCommandsMax }) });
     thread.attach(shard.engine);
     return thread;

@@ -24,7 +24,7 @@ export const snapshotHashSliceBytes = 4 * 1024 * 1024;
  * engine's thread for tens to hundreds of milliseconds (docs/benchmarks.md §2, session 15).
  */
 export async function encodeSnapshotHeader(sequence: bigint, data: Uint8Array,
-  yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<Buffer> {
+  yieldToEventLoop?: () => Promise<void>): Promise<Buffer> {
   const header = Buffer.alloc(snapshotHeaderBytes);
   magic.copy(header, 0);
   header.writeBigUInt64LE(sequence, sequenceOffset);

@@ -20,11 +20,10 @@ export interface ProjectorWorkerData {
   /** What the engine had made durable when the thread was started. */
   readonly durableSequence: bigint;
   /**
-   * The engine's snapshots are taken here, from the follower's replica (the engine runs with
-   * snapshotsByFollower): periodically every snapshotEveryCommands commands (SnapshotScheduler's
-   * rule; 0: none), and a final one when the thread stops after draining.
+   * The engine's snapshots are taken here, from the follower's replica (wherever this thread runs,
+   * the engine runs with snapshotsByFollower): every snapshotEveryCommands commands
+   * (SnapshotScheduler's rule; 0: none), and a final one when the thread stops after draining.
    */
-  readonly takesSnapshots: boolean;
   readonly snapshotEveryCommands: number;
 }
 

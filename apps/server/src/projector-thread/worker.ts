@@ -21,9 +21,8 @@ const post = (message: FromWorker): void => port.postMessage(message);
 const sql = connectSql(data.databaseUrl, { poolSize: data.poolSize, applicationName: 'parite-projector' });
 const reader = new FileJournalReader({ directory: data.journalDirectory });
 const snapshots = new FileSnapshotStore({ directory: data.snapshotDirectory });
-const snapshotting = data.takesSnapshots ? { store: snapshots, everyCommands: data.snapshotEveryCommands } : undefined;
 const follower = new JournalFollower({
-  journal: reader, snapshots, snapshotting, shardIndex: data.sharded ? data.shardIndex : undefined,
+  journal: reader, snapshots, snapshotting: { store: snapshots, everyCommands: data.snapshotEveryCommands }, shardIndex: data.sharded ? data.shardIndex : undefined,
   onListenerError: (error) => post({ kind: 'error', message: String(error), fatal: false }),
 });
 const projector = new Projector(sql, {
@@ -64,9 +63,9 @@ async function stop(drain: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
   await starting.catch(() => undefined);
-  if (drain) await follower.idle().catch((error: unknown) => post({ kind: 'error', message: String(error), fatal: true }));
-  // The engine stopped first and took no final snapshot of its own: this one saves its replay at the next start.
-  if (drain && snapshotting !== undefined) {
+  if (drain) {
+    await follower.idle().catch((error: unknown) => post({ kind: 'error', message: String(error), fatal: true }));
+    // The engine stopped first and took no final snapshot of its own: this one saves its replay at the next start.
     await follower.snapshotNow().catch((error: unknown) => post({ kind: 'error', message: `final snapshot: ${String(error)}`, fatal: false }));
   }
   await follower.snapshotsIdle();
