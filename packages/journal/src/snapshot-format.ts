@@ -3,6 +3,7 @@
 // rather than CRC-32: a snapshot is large and read rarely, and its check must not collide.
 import { createHash, type Hash } from 'node:crypto';
 import type { Snapshot } from './snapshot-store.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const magic = Buffer.from('PRTSNAP1', 'latin1');
 const sequenceOffset = 8;
@@ -37,7 +38,7 @@ export async function encodeSnapshotHeader(sequence: bigint, data: Uint8Array,
 
 /** Feeds `data` to `hash` snapshotHashSliceBytes at a time, yielding after each slice. */
 export async function updateInSlices(hash: Hash, data: Uint8Array,
-  yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<void> {
+  yieldToEventLoop: () => Promise<unknown> = nextTurn): Promise<void> {
   for (let offset = 0; offset < data.byteLength; offset += snapshotHashSliceBytes) {
     hash.update(data.subarray(offset, offset + snapshotHashSliceBytes));
     await yieldToEventLoop();

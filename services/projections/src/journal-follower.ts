@@ -15,6 +15,7 @@ import {
   type CommittedCommand, type CommittedListener, type EngineSnapshotStore,
 } from '@parite/exchange';
 import { boundedJournal, type JournalReader, type JournalRecordLike, type SnapshotReader } from './journal-source.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Offered records held before the follower applies them; beyond it they are read from the journal. */
 export const followerBacklogMax = 200_000;
@@ -143,7 +144,7 @@ export class JournalFollower {
         }
         for (let index = start; index < records.length; index += followerApplySliceMax) {
           this.apply(records.slice(index, index + followerApplySliceMax));
-          await yieldToEventLoop();
+          await nextTurn();
         }
       }
     } catch (error) {
@@ -157,7 +158,7 @@ export class JournalFollower {
     const before = this.applied;
     for await (const records of boundedJournal(this.options.journal, () => upTo).read(this.applied)) {
       this.apply(records);
-      await yieldToEventLoop();
+      await nextTurn();
     }
     assert(this.applied >= upTo || this.applied > before || upTo <= before,
       `the journal holds nothing after ${before} although the engine declared ${upTo} durable`);
@@ -184,6 +185,3 @@ export class JournalFollower {
   }
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -25,6 +25,7 @@ import {
 } from './event-bus.ts';
 import { MessageLog, type StoredMessage } from './message-log.ts';
 import { subjectMatches } from './subject.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const memoryBusRetainedMessagesMaxDefault = 100_000;
 
@@ -163,7 +164,7 @@ class MemorySubscription implements Subscription {
 
   private async run(): Promise<void> {
     // Never deliver inside subscribe() itself.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     let end: SubscriptionEnd | undefined;
     while (end === undefined && !this.abort.signal.aborted) {
       const message = this.bus.nextFor(this.durable);

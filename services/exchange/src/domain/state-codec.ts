@@ -9,6 +9,7 @@ import { quotePerLotTick } from './markets.ts';
 import { ExchangeState, type ClientOrderIdEntry, type OrderRecord, type PendingShardTransfer } from './state.ts';
 import type { AssetSpec, MarketSpec } from './types.ts';
 import { copySpec } from './admin-commands.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const snapshotFormatVersion = 1;
 
@@ -147,7 +148,7 @@ const bigintFreeArrays: ReadonlySet<string> = new Set<BigintFreeField>(['clientO
  * snapshot encoded at once stalled every order behind it for tens of milliseconds).
  */
 export async function encodeSnapshotInSlices(snapshot: CoreSnapshot,
-  yieldToEventLoop: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): Promise<Uint8Array> {
+  yieldToEventLoop: () => Promise<unknown> = nextTurn): Promise<Uint8Array> {
   // Each slice is encoded to bytes at once: joining and encoding the whole document at the end was
   // itself a pause of tens of milliseconds for a large state.
   const encoder = new TextEncoder();
