@@ -15,6 +15,11 @@ export interface PostgresTableNames {
 
 export const defaultJournalTable = 'journal_entries';
 export const defaultSnapshotTable = 'snapshots';
+/** Where a snapshot table's data lives, in chunk rows (postgres-snapshot-store.ts). */
+export function snapshotChunkTableOf(snapshotTable: string): string {
+  return `${snapshotTable}_chunks`;
+}
+
 const tableNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function assertTableName(name: string): void {
@@ -25,8 +30,10 @@ export function assertTableName(name: string): void {
 export function journalSchemaSql(names: PostgresTableNames = {}): string {
   const journalTable = names.journalTable ?? defaultJournalTable;
   const snapshotTable = names.snapshotTable ?? defaultSnapshotTable;
+  const chunkTable = snapshotChunkTableOf(snapshotTable);
   assertTableName(journalTable);
   assertTableName(snapshotTable);
+  assertTableName(chunkTable);
   return `
 create table if not exists ${journalTable} (
   sequence bigint primary key check (sequence > 0),
@@ -37,6 +44,15 @@ create table if not exists ${snapshotTable} (
   sequence bigint primary key check (sequence >= 0),
   data bytea not null,
   checksum text not null
+);
+-- Since snapshots are stored in chunks (data is then empty; rows from before keep it inline, count 0).
+alter table ${snapshotTable} add column if not exists chunk_count integer not null default 0 check (chunk_count >= 0);
+alter table ${snapshotTable} add column if not exists data_bytes bigint not null default 0 check (data_bytes >= 0);
+create table if not exists ${chunkTable} (
+  sequence bigint not null references ${snapshotTable} (sequence) on delete cascade,
+  chunk_index integer not null check (chunk_index >= 0),
+  data bytea not null,
+  primary key (sequence, chunk_index)
 );`;
 }
 

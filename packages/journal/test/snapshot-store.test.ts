@@ -75,20 +75,68 @@ test('memory snapshots: latest and retention', async () => {
 });
 
 if (realServices) {
-  test('postgres snapshots: latest, damaged newest falls back, retention', async () => {
+  const withDatabase = async (body: (sql: Awaited<ReturnType<typeof freshDatabase>>['sql']) => Promise<void>) => {
     const { sql, drop } = await freshDatabase();
     try {
       await ensureJournalSchema(sql);
-      const corrupt: string[] = [];
-      const store = new PostgresSnapshotStore({ sql, snapshotsRetainedMax: 3, onCorrupt: (location) => corrupt.push(location) });
-      assert.equal(await store.loadLatest(), undefined);
-      for (const sequence of [1, 2, 3, 4, 5]) await store.save(BigInt(sequence), state(sequence));
-      await assertLatest(store, 5);
-      const rows = await sql`select sequence::text as sequence_text from snapshots order by sequence`;
-      assert.deepEqual(rows.map((row) => row.sequence_text), ['3', '4', '5']);
-      await sql`update snapshots set data = ${Buffer.from('tampered')} where sequence = 5`;
-      await assertLatest(store, 4);
-      assert.deepEqual(corrupt, ['snapshots#5']);
+      await body(sql);
+    } finally {
+      await drop();
+    }
+  };
+  const chunkCount = async (sql: Awaited<ReturnType<typeof freshDatabase>>['sql']) =>
+    Number((await sql`select count(*)::int as count from snapshots_chunks`)[0]?.count);
+
+  test('postgres snapshots: latest, damaged newest falls back, retention (with their chunks)', () => withDatabase(async (sql) => {
+    const corrupt: string[] = [];
+    const store = new PostgresSnapshotStore({ sql, snapshotsRetainedMax: 3, chunkBytes: 4,
+      onCorrupt: (location) => corrupt.push(location) });
+    assert.equal(await store.loadLatest(), undefined);
+    for (const sequence of [1, 2, 3, 4, 5]) await store.save(BigInt(sequence), state(sequence));
+    await assertLatest(store, 5);
+    const rows = await sql`select sequence::text as sequence_text from snapshots order by sequence`;
+    assert.deepEqual(rows.map((row) => row.sequence_text), ['3', '4', '5']);
+    const expectedChunks = [3, 4, 5].reduce((total, sequence) => total + Math.ceil(state(sequence).byteLength / 4), 0);
+    assert.equal(await chunkCount(sql), expectedChunks, 'the dropped snapshots\' chunks went with them');
+    await sql`update snapshots_chunks set data = ${Buffer.from('XXXX')} where sequence = 5 and chunk_index = 2`;
+    await assertLatest(store, 4);
+    assert.deepEqual(corrupt, ['snapshots#5']);
+  }));
+
+  test('postgres snapshots: a snapshot of many chunks round-trips; a missing chunk falls back; a repeated save replaces', () =>
+    withDatabase(async (sql) => {
+      const reasons: string[] = [];
+      const store = new PostgresSnapshotStore({ sql, chunkBytes: 1000, onCorrupt: (_, reason) => reasons.push(reason) });
+      const big = (seed: number) => new Uint8Array(25_500).map((_, index) => (index * seed) % 251);
+      await store.save(7n, big(3));
+      await store.save(8n, big(5));
+      assert.equal(await chunkCount(sql), 52, 'two snapshots of 26 chunks, the last one short');
+      const latest = await store.loadLatest();
+      assert.equal(latest?.sequence, 8n);
+      assert.equal(Buffer.compare(Buffer.from(latest?.data ?? []), Buffer.from(big(5))), 0);
+      await sql`delete from snapshots_chunks where sequence = 8 and chunk_index = 17`;
+      const fallback = await store.loadLatest();
+      assert.equal(fallback?.sequence, 7n);
+      assert.equal(Buffer.compare(Buffer.from(fallback?.data ?? []), Buffer.from(big(3))), 0);
+      assert.deepEqual(reasons, ['chunks 16-23: 7 of 8 present']);
+      await store.save(8n, big(11));
+      assert.equal(await chunkCount(sql), 52, 'the repeated save replaced the earlier one\'s chunks');
+      assert.equal(Buffer.compare(Buffer.from((await store.loadLatest())?.data ?? []), Buffer.from(big(11))), 0);
+      await store.save(9n, new Uint8Array(0));
+      assert.equal((await store.loadLatest())?.data.byteLength, 0, 'an empty state is a snapshot of no chunks');
+    }));
+
+  test('postgres snapshots: a table from before chunks is migrated and its rows (the data inline) still load', async () => {
+    const { sql, drop } = await freshDatabase();
+    try {
+      await sql`create table snapshots (sequence bigint primary key check (sequence >= 0), data bytea not null, checksum text not null)`;
+      const data = Buffer.from(state(6));
+      await sql`insert into snapshots (sequence, data, checksum) values (6, ${data}, ${createHash('sha256').update(data).digest('hex')})`;
+      await ensureJournalSchema(sql);
+      const store = new PostgresSnapshotStore({ sql, chunkBytes: 5 });
+      await assertLatest(store, 6);
+      await store.save(7n, state(7));
+      await assertLatest(store, 7);
     } finally {
       await drop();
     }
