@@ -2,6 +2,8 @@
 // command order). One flush runs at a time; everything enqueued while it is in flight waits and
 // goes out together in the next flush, so under load one fsync (or transaction, or pipelined
 // publish) covers many commands, and when idle a lone command is flushed at once.
+import { channel } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import { assert } from '@parite/kernel';
 import { asJournalFailure, type JournalError } from './errors.ts';
 import {
@@ -12,6 +14,21 @@ import {
   type JournalLimits,
   type JournalRecord,
 } from './journal-port.ts';
+
+/**
+ * Every completed flush is published here while someone subscribes (the e2e benchmark's server trace;
+ * an operator's diagnostics): how long the flush took from its start to the moment the committer
+ * saw it durable, and how many records it carried. Nothing is measured without a subscriber.
+ */
+export const journalFlushChannelName = 'parite:journal:flush';
+const flushChannel = channel(journalFlushChannelName);
+
+export interface JournalFlushMessage {
+  /** performance.now() of this thread when the flush started. */
+  readonly startedMs: number;
+  readonly durationMs: number;
+  readonly records: number;
+}
 
 /** Makes the records durable, in order; resolves only when they are. */
 export type FlushRecords = (records: readonly JournalRecord[]) => Promise<void>;
@@ -103,11 +120,16 @@ export class GroupCommitter {
       const calls = this.takeBatch();
       const records = calls.flatMap((call) => call.records);
       this.inFlightEntryCount = records.length;
+      const startedMs = flushChannel.hasSubscribers ? performance.now() : 0;
       try {
         await this.flushRecords(records);
       } catch (error) {
         this.fail(asJournalFailure(error), calls);
         break;
+      }
+      if (flushChannel.hasSubscribers && startedMs > 0) {
+        const message: JournalFlushMessage = { startedMs, durationMs: performance.now() - startedMs, records: records.length };
+        flushChannel.publish(message);
       }
       this.completeFlush(calls, records);
     }

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './journal-port.ts';
 export { GroupCommitJournal } from './group-commit-journal.ts';
+export { journalFlushChannelName, type JournalFlushMessage } from './group-commit.ts';
 export { MemoryJournal, MemoryJournalStorage, type MemoryJournalOptions } from './memory-journal.ts';
 export { FileJournal, defaultSegmentBytesMax, type FileJournalOptions } from './file-journal.ts';
 export { FileJournalReader, type FileJournalReaderOptions } from './file-journal-reader.ts';

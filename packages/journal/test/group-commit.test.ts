@@ -2,9 +2,12 @@
 // because after a failed fsync nobody knows what is on disk; recovery is a reopen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import fc from 'fast-check';
-import { GroupCommitJournal, JournalFailedError, MemoryJournal, type JournalRecord } from '../src/index.ts';
+import {
+  GroupCommitJournal, JournalFailedError, journalFlushChannelName, MemoryJournal, type JournalFlushMessage, type JournalRecord,
+} from '../src/index.ts';
 import { entry, readAll } from './journal-contract.ts';
 
 class FailingJournal extends GroupCommitJournal {
@@ -72,4 +75,25 @@ test('group commit: any interleaving of enqueues and turns yields contiguous, ca
       await journal.close();
     },
   ), { numRuns: 50 });
+});
+
+test('group commit: each flush is published on the diagnostics channel while someone subscribes', async () => {
+  const journal = new FailingJournal();
+  await journal.open();
+  const seen: JournalFlushMessage[] = [];
+  const listener = (message: unknown) => seen.push(message as JournalFlushMessage);
+  await journal.append([entry(0)]);
+  assert.equal(seen.length, 0, 'nobody listened yet');
+  subscribe(journalFlushChannelName, listener);
+  try {
+    await Promise.all([journal.append([entry(1), entry(2)]), journal.append([entry(3)])]);
+    await journal.append([entry(4)]);
+  } finally {
+    unsubscribe(journalFlushChannelName, listener);
+  }
+  assert.deepEqual(seen.map((message) => message.records), [3, 1], 'calls of one tick share a flush');
+  for (const message of seen) assert.ok(message.durationMs >= 0 && message.startedMs > 0);
+  await journal.append([entry(5)]);
+  assert.equal(seen.length, 2, 'nothing after the last subscriber left');
+  await journal.close();
 });
