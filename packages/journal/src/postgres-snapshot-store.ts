@@ -126,7 +126,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
       inlineData: row.data as Buffer };
   }
 
-  /** The chunks assembled in order, or why they cannot be (a missing, extra or misfit chunk). */
+  /** The chunks assembled in order, or why they cannot be (a missing chunk, or sizes that do not add up). */
   private async chunks(sequence: string, header: HeaderRow): Promise<Buffer | string> {
     const { chunkCount, dataBytes } = header;
     if (!Number.isSafeInteger(dataBytes) || dataBytes > this.snapshotBytesMax) return `data size ${dataBytes} out of bounds`;
