@@ -60,7 +60,7 @@ for (const [index, latencies] of [...windows].sort((left, right) => left[0] - ri
 let withCollection = 0;
 let withStall = 0;
 let withLongFlush = 0;
-let withNeither = 0;
+let withNone = 0;
 const slow = timeline.filter(([, latencyMs]) => latencyMs > slowMs);
 for (const [sentMs, latencyMs] of slow) {
   const collection = overlapping(trace.collections, sentMs, sentMs + latencyMs).some((span) => span[1] >= causeMsMin);
@@ -69,7 +69,7 @@ for (const [sentMs, latencyMs] of slow) {
   if (collection) withCollection++;
   if (stall) withStall++;
   if (longFlush) withLongFlush++;
-  if (!collection && !stall && !longFlush) withNeither++;
+  if (!collection && !stall && !longFlush) withNone++;
 }
 const lastSendMs = timeline[timeline.length - 1]?.[0] ?? firstSendMs;
 const inRun = trace.collections.filter(([startMs]) => startMs >= firstSendMs && startMs <= lastSendMs);
@@ -81,7 +81,7 @@ const flushRecords = flushesInRun.reduce((total, span) => total + (span[2] ?? 0)
 console.log(JSON.stringify({
   orders: timeline.length, slowOrders: slow.length, slowMs,
   slowOverlappingCollection: withCollection, slowOverlappingStall: withStall, slowOverlappingLongFlush: withLongFlush,
-  slowOverlappingNone: withNeither,
+  slowOverlappingNone: withNone,
   collections: inRun.length, youngCollections: inRun.filter((span) => span[2] === 1).length,
   collectionMsTotal: Math.round(sum(inRun)), collectionP50Ms: percentile(durations, 0.5),
   collectionMaxMs: Math.round(longest(inRun) * 1000) / 1000,

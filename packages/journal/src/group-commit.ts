@@ -120,14 +120,14 @@ export class GroupCommitter {
       const calls = this.takeBatch();
       const records = calls.flatMap((call) => call.records);
       this.inFlightEntryCount = records.length;
-      const startedMs = flushChannel.hasSubscribers ? performance.now() : 0;
+      const startedMs = flushChannel.hasSubscribers ? performance.now() : undefined;
       try {
         await this.flushRecords(records);
       } catch (error) {
         this.fail(asJournalFailure(error), calls);
         break;
       }
-      if (flushChannel.hasSubscribers && startedMs > 0) {
+      if (startedMs !== undefined && flushChannel.hasSubscribers) {
         const message: JournalFlushMessage = { startedMs, durationMs: performance.now() - startedMs, records: records.length };
         flushChannel.publish(message);
       }

@@ -65,10 +65,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
     assert(sequence >= 0n, 'sequence must not be negative');
     assert(data.byteLength <= this.snapshotBytesMax, `a snapshot holds at most ${this.snapshotBytesMax} bytes`);
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    // In slices, as the file store's digest: one call over a large state paused the engine's thread.
-    const hash = createHash('sha256');
-    await updateInSlices(hash, bytes);
-    const checksum = hash.digest('hex');
+    const checksum = await checksumOf(bytes);
     const chunkCount = Math.ceil(bytes.byteLength / this.chunkBytes);
     const sequenceText = sequence.toString();
     await this.sql.begin(async (transaction) => {
@@ -104,9 +101,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
         this.options.onCorrupt?.(location, data);
         continue;
       }
-      const hash = createHash('sha256');
-      await updateInSlices(hash, data);
-      if (hash.digest('hex') !== header.checksum) {
+      if (await checksumOf(data) !== header.checksum) {
         this.options.onCorrupt?.(location, 'checksum mismatch');
         continue;
       }
@@ -150,4 +145,11 @@ export class PostgresSnapshotStore implements SnapshotStore {
     if (offset !== dataBytes) return `chunks hold ${offset} of ${dataBytes} bytes`;
     return data;
   }
+}
+
+/** SHA-256 hex of `data`, in slices as the file store's digest: one call over a large state paused the engine's thread. */
+async function checksumOf(data: Uint8Array): Promise<string> {
+  const hash = createHash('sha256');
+  await updateInSlices(hash, data);
+  return hash.digest('hex');
 }

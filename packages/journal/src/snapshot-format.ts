@@ -2,8 +2,8 @@
 // SHA-256 (32 bytes) of the first 24 header bytes followed by the data, then the data. SHA-256
 // rather than CRC-32: a snapshot is large and read rarely, and its check must not collide.
 import { createHash, type Hash } from 'node:crypto';
-import type { Snapshot } from './snapshot-store.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Snapshot } from './snapshot-store.ts';
 
 const magic = Buffer.from('PRTSNAP1', 'latin1');
 const sequenceOffset = 8;

@@ -98,7 +98,7 @@ if (realServices) {
     assert.deepEqual(rows.map((row) => row.sequence_text), ['3', '4', '5']);
     const expectedChunks = [3, 4, 5].reduce((total, sequence) => total + Math.ceil(state(sequence).byteLength / 4), 0);
     assert.equal(await chunkCount(sql), expectedChunks, 'the dropped snapshots\' chunks went with them');
-    await sql`update snapshots_chunks set data = ${Buffer.from('XXXX')} where sequence = 5 and chunk_index = 2`;
+    await sql`update snapshots_chunks set data = ${Buffer.from([0xde, 0xad, 0xbe, 0xef])} where sequence = 5 and chunk_index = 2`;
     await assertLatest(store, 4);
     assert.deepEqual(corrupt, ['snapshots#5']);
   }));

@@ -9,13 +9,13 @@
 // backlog dropped some) is read from the journal itself, never past the highest offered sequence,
 // so nothing becomes visible here before the engine declared it durable.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import {
   coreFromSnapshot, ExchangeCore, replayJournalRecord, SnapshotScheduler,
   type CommittedCommand, type CommittedListener, type EngineSnapshotStore,
 } from '@parite/exchange';
 import { boundedJournal, type JournalReader, type JournalRecordLike, type SnapshotReader } from './journal-source.ts';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Offered records held before the follower applies them; beyond it they are read from the journal. */
 export const followerBacklogMax = 200_000;

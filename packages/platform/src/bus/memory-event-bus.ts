@@ -7,6 +7,7 @@
 // publish() throws BusOverloadedError instead of dropping it (backpressure, never loss). With no
 // durable registered at all, the oldest messages are dropped, as a JetStream limits stream would.
 // A durable registered later starts at the oldest message still retained.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { assert } from '@parite/kernel';
 import { deliver } from './delivery.ts';
 import {
@@ -25,7 +26,6 @@ import {
 } from './event-bus.ts';
 import { MessageLog, type StoredMessage } from './message-log.ts';
 import { subjectMatches } from './subject.ts';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const memoryBusRetainedMessagesMaxDefault = 100_000;
 

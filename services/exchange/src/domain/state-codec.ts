@@ -2,6 +2,7 @@
 // insertion order where eviction depends on it), so "snapshot then replay" and "replay from zero"
 // can be compared by hash: exchange-core's persistence test, kept as an invariant here.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { assert, jsonParseWithBigint, jsonStringifyWithBigint, sha256Hex, StateHasher } from '@parite/kernel';
 import { restoreOrderBook, type BookSnapshot } from '@parite/matching';
 import type { LedgerAccount } from './ledger.ts';
@@ -9,7 +10,6 @@ import { quotePerLotTick } from './markets.ts';
 import { ExchangeState, type ClientOrderIdEntry, type OrderRecord, type PendingShardTransfer } from './state.ts';
 import type { AssetSpec, MarketSpec } from './types.ts';
 import { copySpec } from './admin-commands.ts';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const snapshotFormatVersion = 1;
 
